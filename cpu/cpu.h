@@ -1,0 +1,206 @@
+// cpu/cpu.h: the CPU object, its outside interfaces, and the guest-exception mechanism.
+//
+// GUEST EXCEPTIONS.  A handler that detects a fault calls raise_fault(), which records the
+// vector, error code and (unchanged) EIP of the faulting instruction in CpuState and
+// longjmps to the run loop (Cpu::fault_jmp).  Consequences every handler must respect:
+//   * do every access that can fault before changing architectural state, or make the
+//     partial change one the manual allows (string instructions update registers per
+//     iteration; that is the architected behaviour);
+//   * EIP is advanced by the run loop after the handler returns, so a fault leaves EIP at
+//     the faulting instruction; control-transfer handlers set EIP themselves;
+//   * no frame between the run loop and a handler may own a resource with a destructor
+//     (no std::string, std::vector, unique_ptr locals on that path), and C++ exceptions
+//     never cross it (JIT-generated code has no unwind tables).
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <cstring>
+
+#include "cpu/flags.h"
+#include "cpu/state.h"
+#include "mmu/mmu.h"
+
+namespace rz {
+
+// Port I/O as seen from the CPU.  The PC board implements it; tests use small fakes.
+class IoBus {
+ public:
+  virtual ~IoBus() = default;
+  virtual uint32_t io_read(uint16_t port, unsigned size) = 0;
+  virtual void io_write(uint16_t port, unsigned size, uint32_t value) = 0;
+};
+
+// The INTR side of the interrupt controller: asked for a vector when the CPU takes INTR.
+class InterruptAck {
+ public:
+  virtual ~InterruptAck() = default;
+  virtual uint8_t acknowledge() = 0;
+};
+
+// Privilege classes of the teaching report (see docs/design.md).
+enum class InsnClass : uint8_t { Innocuous, Privileged, IoplSensitive, SensitiveUnprivileged };
+constexpr int kNumInsnClasses = 4;
+
+struct CpuStats {
+  uint64_t blocks_decoded = 0;
+  uint64_t blocks_invalidated = 0;
+  uint64_t exceptions = 0;
+  uint64_t interrupts = 0;
+  uint64_t by_class[kNumInsnClasses] = {};
+};
+
+struct Insn;
+
+class Cpu : public CpuState {
+ public:
+  Cpu(Mmu& mmu, IoBus* io) : mmu(&mmu), io(io) { reset(); }
+
+  // Power-on/RESET state: real mode at F000:FFF0 with CS base FFFF0000.
+  void reset();
+
+  Mmu* mmu;
+  IoBus* io;
+  InterruptAck* pic = nullptr;
+  volatile bool intr_line = false;  // INTR pin, driven by the PIC
+  bool nmi_pending = false;
+  std::jmp_buf* fault_jmp = nullptr;  // where raise_fault() lands (the run loop)
+  CpuStats stats;
+
+  // Deliver the exception recorded in `exc` (called by the run loop after a longjmp).
+  // Handles #DF and triple-fault escalation.
+  void deliver_pending_exception();
+  // Take a maskable interrupt if INTR is asserted and allowed; returns true if taken.
+  bool service_interrupts();
+
+  bool user() const { return cpl == 3; }
+  bool pe() const { return cr0 & CR0_PE; }
+  bool v86() const { return eflags & VM; }
+  bool code32() const { return seg[CS].big(); }
+  bool stack32() const { return seg[SS].big(); }
+  uint64_t tsc() const { return icount + tsc_offset; }
+};
+
+// ---- guest exceptions -------------------------------------------------------------------
+
+[[noreturn]] void raise_fault(Cpu& c, uint8_t vector);
+[[noreturn]] void raise_fault(Cpu& c, uint8_t vector, uint32_t error);
+[[noreturn]] void raise_page_fault(Cpu& c, uint32_t lin, uint32_t error);
+[[noreturn]] inline void raise_ud(Cpu& c) { raise_fault(c, kUD); }
+[[noreturn]] inline void raise_gp0(Cpu& c) { raise_fault(c, kGP, 0); }
+
+// ---- registers ----------------------------------------------------------------------------
+
+// Register operands are byte offsets into CpuState::r (AL=0, CL=4, ..., AH=1, CH=5, ...;
+// AX/EAX=0, CX/ECX=4, ...), precomputed by the decoder.
+template <typename T>
+inline T get_reg(const Cpu& c, unsigned off) {
+  T v;
+  std::memcpy(&v, reinterpret_cast<const uint8_t*>(c.r) + off, sizeof(T));
+  return v;
+}
+template <typename T>
+inline void set_reg(Cpu& c, unsigned off, T v) {
+  std::memcpy(reinterpret_cast<uint8_t*>(c.r) + off, &v, sizeof(T));
+}
+constexpr uint8_t reg8_offset(unsigned n) { return uint8_t((n & 3) * 4 + (n >> 2)); }
+constexpr uint8_t reg_offset(unsigned n) { return uint8_t(n * 4); }
+
+// ---- memory -------------------------------------------------------------------------------
+
+template <typename T>
+inline T load_host(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+template <typename T>
+inline void store_host(uint8_t* p, T v) {
+  std::memcpy(p, &v, sizeof(T));
+}
+
+// Slow paths (cpu/memory.cpp): page-crossing, MMIO, TLB misses.  All may raise #PF.
+uint32_t read_lin_slow(Cpu& c, uint32_t lin, unsigned size, bool user);
+void write_lin_slow(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user);
+// Translate every page of [lin, lin+size) for writing so that a following write cannot
+// fault (used by read-modify-write and multi-part writes).
+void probe_write(Cpu& c, uint32_t lin, unsigned size, bool user);
+// Raise the fault for a failed segment check (#GP(0), or #SS(0) for SS).
+[[noreturn]] void segment_fault(Cpu& c, unsigned seg);
+
+template <typename T>
+inline T read_lin(Cpu& c, uint32_t lin, bool user) {
+  if ((lin & 0xFFF) <= 0x1000 - sizeof(T)) {
+    if (uint8_t* p = c.mmu->lookup(lin, Access::Read, user)) return load_host<T>(p);
+  }
+  return T(read_lin_slow(c, lin, sizeof(T), user));
+}
+template <typename T>
+inline void write_lin(Cpu& c, uint32_t lin, T v, bool user) {
+  if ((lin & 0xFFF) <= 0x1000 - sizeof(T)) {
+    if (uint8_t* p = c.mmu->lookup(lin, Access::Write, user)) return store_host<T>(p, v);
+  }
+  write_lin_slow(c, lin, sizeof(T), v, user);
+}
+
+template <unsigned N>
+inline bool seg_ok(const Segment& s, uint32_t off, int64_t span) {
+  return int64_t(uint32_t(off - s.lo)) + int64_t(N - 1) <= span;
+}
+
+// Linear address of a checked data access of N bytes at seg:off.
+template <unsigned N>
+inline uint32_t lin_read(Cpu& c, unsigned seg, uint32_t off) {
+  const Segment& s = c.seg[seg];
+  if (__builtin_expect(!seg_ok<N>(s, off, s.rspan), 0)) segment_fault(c, seg);
+  return s.base + off;
+}
+template <unsigned N>
+inline uint32_t lin_write(Cpu& c, unsigned seg, uint32_t off) {
+  const Segment& s = c.seg[seg];
+  if (__builtin_expect(!seg_ok<N>(s, off, s.wspan), 0)) segment_fault(c, seg);
+  return s.base + off;
+}
+
+template <typename T>
+inline T read_mem(Cpu& c, unsigned seg, uint32_t off) {
+  return read_lin<T>(c, lin_read<sizeof(T)>(c, seg, off), c.user());
+}
+template <typename T>
+inline void write_mem(Cpu& c, unsigned seg, uint32_t off, T v) {
+  write_lin<T>(c, lin_write<sizeof(T)>(c, seg, off), v, c.user());
+}
+
+// Read-modify-write: check the segment for writing and make the page(s) writable before
+// reading, so the write that follows cannot fault.
+template <typename T>
+struct MemRef {
+  uint8_t* host;  // nullptr: slow path through lin
+  uint32_t lin;
+};
+template <typename T>
+inline MemRef<T> ref_mem(Cpu& c, unsigned seg, uint32_t off) {
+  uint32_t lin = lin_write<sizeof(T)>(c, seg, off);
+  if ((lin & 0xFFF) <= 0x1000 - sizeof(T)) {
+    if (uint8_t* p = c.mmu->lookup(lin, Access::Write, c.user())) return {p, lin};
+  }
+  probe_write(c, lin, sizeof(T), c.user());
+  return {nullptr, lin};
+}
+template <typename T>
+inline T load(Cpu& c, const MemRef<T>& m) {
+  return m.host ? load_host<T>(m.host) : T(read_lin_slow(c, m.lin, sizeof(T), c.user()));
+}
+template <typename T>
+inline void store(Cpu& c, const MemRef<T>& m, T v) {
+  if (m.host) return store_host<T>(m.host, v);
+  write_lin_slow(c, m.lin, sizeof(T), v, c.user());
+}
+
+// Supervisor-privilege linear accesses (descriptor tables, TSS, IDT): CPL is ignored.
+template <typename T>
+inline T read_sys(Cpu& c, uint32_t lin) { return read_lin<T>(c, lin, false); }
+template <typename T>
+inline void write_sys(Cpu& c, uint32_t lin, T v) { write_lin<T>(c, lin, v, false); }
+
+}  // namespace rz

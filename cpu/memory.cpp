@@ -1,0 +1,57 @@
+// cpu/memory.cpp: slow paths of guest memory access (TLB misses, page crossings, MMIO).
+#include "cpu/cpu.h"
+
+namespace rz {
+
+namespace {
+
+uint32_t translate_or_fault(Cpu& c, uint32_t lin, Access kind, bool user) {
+  uint32_t phys;
+  PageFault pf;
+  if (!c.mmu->translate(lin, kind, user, phys, pf)) raise_page_fault(c, lin, pf.error_code);
+  return phys;
+}
+
+}  // namespace
+
+uint32_t read_lin_slow(Cpu& c, uint32_t lin, unsigned size, bool user) {
+  uint32_t first = 0x1000 - (lin & 0xFFF);
+  if (first >= size) {
+    if (uint8_t* p = c.mmu->lookup(lin, Access::Read, user)) {
+      uint32_t v = 0;
+      std::memcpy(&v, p, size);
+      return v;
+    }
+    return c.mmu->phys().read(translate_or_fault(c, lin, Access::Read, user), size);
+  }
+  // Crossing a page: translate both before reading either.
+  uint32_t p1 = translate_or_fault(c, lin, Access::Read, user);
+  uint32_t p2 = translate_or_fault(c, lin + first, Access::Read, user);
+  uint32_t lo = c.mmu->phys().read(p1, first);
+  uint32_t hi = c.mmu->phys().read(p2, size - first);
+  return lo | (hi << (8 * first));
+}
+
+void probe_write(Cpu& c, uint32_t lin, unsigned size, bool user) {
+  translate_or_fault(c, lin, Access::Write, user);
+  uint32_t first = 0x1000 - (lin & 0xFFF);
+  if (first < size) translate_or_fault(c, lin + first, Access::Write, user);
+}
+
+void write_lin_slow(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user) {
+  uint32_t first = 0x1000 - (lin & 0xFFF);
+  if (first >= size) {
+    c.mmu->phys().write(translate_or_fault(c, lin, Access::Write, user), size, v);
+    return;
+  }
+  uint32_t p1 = translate_or_fault(c, lin, Access::Write, user);
+  uint32_t p2 = translate_or_fault(c, lin + first, Access::Write, user);
+  c.mmu->phys().write(p1, first, v);
+  c.mmu->phys().write(p2, size - first, v >> (8 * first));
+}
+
+void segment_fault(Cpu& c, unsigned seg) {
+  raise_fault(c, seg == SS ? kSS : kGP, 0);
+}
+
+}  // namespace rz

@@ -1,0 +1,100 @@
+// frontend/machine.cpp
+#include "frontend/machine.h"
+
+#include <chrono>
+#include <climits>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace rz {
+
+Machine::Machine(const MachineConfig& cfg)
+    : cfg_(cfg), mem_(cfg.ram_mb * 1024u * 1024u), mmu_(mem_), cpu_(mmu_, this), engine_(cpu_) {}
+
+Machine::~Machine() = default;
+
+void Machine::load_bios_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error(path + ": cannot open BIOS image");
+  std::vector<uint8_t> img((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  load_bios_image(std::move(img), path);
+}
+
+void Machine::load_bios_image(std::vector<uint8_t> img, const std::string& name) {
+  size_t n = img.size();
+  if (n != 64 * 1024 && n != 128 * 1024 && n != 256 * 1024)
+    throw std::runtime_error(name + ": BIOS image must be 64, 128 or 256 KiB (it is " +
+                             std::to_string(n) + " bytes)");
+  size_t low = n > 128 * 1024 ? 128 * 1024 : n;
+  std::vector<uint8_t> low_img(img.end() - long(low), img.end());
+  mem_.map_rom(uint32_t(0x100000000ull - n), std::move(img), name + " (high)");
+  mem_.map_rom(uint32_t(0x100000 - low), std::move(low_img), name + " (low)");
+}
+
+void Machine::add_debugcon(uint16_t port, std::function<void(uint8_t)> sink) {
+  PortHandler h;
+  h.read = [port](uint16_t, unsigned) -> uint32_t { return port == 0xE9 ? 0xE9 : 0xFF; };
+  h.write = [sink](uint16_t, unsigned, uint32_t v) { sink(uint8_t(v)); };
+  ports_.map(port, 1, std::move(h), "debugcon");
+}
+
+void Machine::add_exit_device(uint16_t iobase, uint16_t iosize) {
+  PortHandler h;
+  h.widths = 1 | 2 | 4;
+  h.read = [](uint16_t, unsigned) -> uint32_t { return 0; };
+  h.write = [this](uint16_t, unsigned, uint32_t v) {
+    exit_code_ = int(((v << 1) | 1) & 0xFF);
+    exit_requested_ = true;
+    request_stop();
+  };
+  ports_.map(iobase, iosize, std::move(h), "isa-debug-exit");
+}
+
+StopReason Machine::run() {
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  const int64_t timeout_ns =
+      cfg_.timeout_s > 0 ? int64_t(cfg_.timeout_s * 1e9) : INT64_MAX;
+  stop_ = false;
+  StopReason why = StopReason::None;
+  const int64_t kSlice = 1'000'000;  // at most 1 ms of virtual time between device checks
+  while (why == StopReason::None) {
+    int64_t now = sched_.now();
+    int64_t next = std::min(sched_.next_event(), now + kSlice);
+    uint64_t budget = uint64_t(std::max<int64_t>(1, (next - now) / cfg_.ns_per_insn));
+    uint64_t ran = engine_.run(budget);
+    sched_.advance_to(now + int64_t(ran) * cfg_.ns_per_insn);
+    if (exit_requested_) why = StopReason::Exit;
+    else if (stop_) why = StopReason::Stopped;
+    else if (cpu_.shutdown) {
+      if (cfg_.no_reboot) why = StopReason::Shutdown;
+      else {
+        cpu_.reset();
+        engine_.flush();
+      }
+    } else if (cpu_.halted) {
+      // A halted CPU with interrupts off (and no NMI) never wakes: the run ends.
+      if (!(cpu_.eflags & IF) && !cpu_.nmi_pending) why = StopReason::Halted;
+      else if (cpu_.intr_line || cpu_.nmi_pending) cpu_.halted = false;
+      else {
+        int64_t n = sched_.next_event();
+        if (n == INT64_MAX) why = StopReason::Halted;
+        else sched_.advance_to(n);
+        if (cpu_.intr_line) cpu_.halted = false;
+      }
+    }
+    if (why == StopReason::None) {
+      if (cfg_.virtual_clock) {
+        if (sched_.now() >= timeout_ns) why = StopReason::Timeout;
+      } else if (timeout_ns != INT64_MAX &&
+                 std::chrono::duration<double>(clock::now() - t0).count() * 1e9 >= double(timeout_ns)) {
+        why = StopReason::Timeout;
+      }
+    }
+  }
+  host_seconds_ += std::chrono::duration<double>(clock::now() - t0).count();
+  return why;
+}
+
+}  // namespace rz

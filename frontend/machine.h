@@ -1,0 +1,80 @@
+// frontend/machine.h: one emulated machine (CPU, memory, board, scheduler).  The frontend,
+// tests and benchmarks create Machines; two in one process are independent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpu/cpu.h"
+#include "devices/bus.h"
+#include "devices/scheduler.h"
+#include "mmu/mmu.h"
+#include "mmu/phys.h"
+#include "translator/engine.h"
+
+namespace rz {
+
+struct MachineConfig {
+  uint32_t ram_mb = 128;
+  // Virtual nanoseconds per retired instruction (the deterministic clock's rate).
+  int64_t ns_per_insn = 1;
+  bool virtual_clock = true;
+  double timeout_s = 0;  // 0: none (virtual seconds under the virtual clock)
+  bool no_reboot = true;
+};
+
+enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
+
+class Machine : public IoBus {
+ public:
+  explicit Machine(const MachineConfig& cfg);
+  ~Machine() override;
+
+  // Map a 64/128/256 KiB image at the top of 4 GiB and (its last 128 KiB at most) at the
+  // top of the first megabyte.  Throws std::runtime_error naming the file on problems.
+  void load_bios_file(const std::string& path);
+  void load_bios_image(std::vector<uint8_t> image, const std::string& name);
+
+  // Port hooks used by the bare-metal frontend.
+  void add_debugcon(uint16_t port, std::function<void(uint8_t)> sink);
+  void add_exit_device(uint16_t iobase, uint16_t iosize);
+
+  // Run until the guest stops the machine.  Returns why.
+  StopReason run();
+  void request_stop() { stop_ = true; engine_.stop(); }
+  int exit_code() const { return exit_code_; }
+
+  Cpu& cpu() { return cpu_; }
+  Mmu& mmu() { return mmu_; }
+  PhysMem& mem() { return mem_; }
+  PortBus& ports() { return ports_; }
+  Scheduler& scheduler() { return sched_; }
+  Engine& engine() { return engine_; }
+  const MachineConfig& config() const { return cfg_; }
+  double host_seconds() const { return host_seconds_; }
+
+  // IoBus.
+  uint32_t io_read(uint16_t port, unsigned size) override { return ports_.read(port, size); }
+  void io_write(uint16_t port, unsigned size, uint32_t value) override {
+    ports_.write(port, size, value);
+  }
+
+ private:
+  MachineConfig cfg_;
+  PhysMem mem_;
+  Mmu mmu_;
+  Cpu cpu_;
+  Engine engine_;
+  PortBus ports_;
+  Scheduler sched_;
+  bool stop_ = false;
+  bool exit_requested_ = false;
+  int exit_code_ = 0;
+  double host_seconds_ = 0;
+};
+
+}  // namespace rz

@@ -1,0 +1,215 @@
+// frontend/options.cpp: option parsing with glibc's getopt_long_only, which accepts QEMU's
+// single-dash long options (-bios, -m) as well as --stats and --clock=virtual.
+#include "frontend/options.h"
+
+#include <getopt.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include "bios/multiboot.h"
+
+namespace rz {
+
+namespace {
+
+enum OptId {
+  kBios = 1000, kKernel, kAppend, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
+  kClock, kNoReboot, kHelp,
+};
+
+bool parse_number(const std::string& s, double& out) {
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return end && *end == 0 && !s.empty();
+}
+
+bool parse_uint(const std::string& s, unsigned long& out) {
+  char* end = nullptr;
+  out = std::strtoul(s.c_str(), &end, 0);
+  return end && *end == 0 && !s.empty();
+}
+
+// A sink for bytes written by the guest to a debug port: stdout or a file.
+std::function<void(uint8_t)> make_sink(const std::string& spec, const char* what) {
+  if (spec == "stdio") {
+    return [](uint8_t b) {
+      std::fputc(b, stdout);
+      if (b == '\n') std::fflush(stdout);
+    };
+  }
+  if (spec.rfind("file:", 0) == 0) {
+    std::string path = spec.substr(5);
+    std::shared_ptr<FILE> f(std::fopen(path.c_str(), "wb"), [](FILE* p) { if (p) std::fclose(p); });
+    if (!f) throw std::runtime_error(path + ": cannot open for " + what + " output: " + std::strerror(errno));
+    return [f](uint8_t b) { std::fputc(b, f.get()); std::fflush(f.get()); };
+  }
+  throw std::runtime_error(std::string(what) + ": expected stdio or file:PATH, got '" + spec + "'");
+}
+
+}  // namespace
+
+bool parse_options(int argc, char** argv, Options& o, std::string& err) {
+  static const option longopts[] = {
+      {"bios", required_argument, nullptr, kBios},
+      {"kernel", required_argument, nullptr, kKernel},
+      {"append", required_argument, nullptr, kAppend},
+      {"debugcon", required_argument, nullptr, kDebugcon},
+      {"postcodes", required_argument, nullptr, kPostcodes},
+      {"device", required_argument, nullptr, kDevice},
+      {"timeout", required_argument, nullptr, kTimeout},
+      {"m", required_argument, nullptr, kMem},
+      {"stats", no_argument, nullptr, kStats},
+      {"clock", required_argument, nullptr, kClock},
+      {"no-reboot", no_argument, nullptr, kNoReboot},
+      {"help", no_argument, nullptr, kHelp},
+      {nullptr, 0, nullptr, 0},
+  };
+  o.machine.virtual_clock = false;
+  opterr = 0;
+  optind = 1;
+  int idx = 0;
+  for (;;) {
+    int prev = optind;
+    int ch = getopt_long_only(argc, argv, "", longopts, &idx);
+    if (ch == -1) break;
+    std::string arg = optarg ? optarg : "";
+    switch (ch) {
+      case kBios: o.bios = arg; break;
+      case kKernel: o.kernel = arg; break;
+      case kAppend: o.append = arg; break;
+      case kDebugcon: o.debugcon = arg; break;
+      case kPostcodes: o.postcodes = arg; break;
+      case kDevice: {
+        std::string name = arg.substr(0, arg.find(','));
+        if (name != "isa-debug-exit") {
+          err = "-device: unknown device '" + name + "' (supported: isa-debug-exit)";
+          return false;
+        }
+        o.exit_device = true;
+        size_t pos = arg.find(',');
+        while (pos != std::string::npos) {
+          size_t next = arg.find(',', pos + 1);
+          std::string kv = arg.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+          size_t eq = kv.find('=');
+          unsigned long v;
+          if (eq == std::string::npos || !parse_uint(kv.substr(eq + 1), v) || v > 0xFFFF) {
+            err = "-device isa-debug-exit: bad property '" + kv + "'";
+            return false;
+          }
+          std::string key = kv.substr(0, eq);
+          if (key == "iobase") o.exit_iobase = uint16_t(v);
+          else if (key == "iosize") o.exit_iosize = uint16_t(v);
+          else {
+            err = "-device isa-debug-exit: unknown property '" + key + "'";
+            return false;
+          }
+          pos = next;
+        }
+        break;
+      }
+      case kTimeout: {
+        double t;
+        if (!parse_number(arg, t) || t <= 0) {
+          err = "-timeout: expected a positive number of seconds, got '" + arg + "'";
+          return false;
+        }
+        o.machine.timeout_s = t;
+        break;
+      }
+      case kMem: {
+        unsigned long mb;
+        std::string s = arg;
+        if (!s.empty() && (s.back() == 'M' || s.back() == 'm')) s.pop_back();
+        if (!parse_uint(s, mb) || mb < 1 || mb > 3072) {
+          err = "-m: expected a RAM size in MiB between 1 and 3072, got '" + arg + "'";
+          return false;
+        }
+        o.machine.ram_mb = uint32_t(mb);
+        break;
+      }
+      case kStats: o.stats = true; break;
+      case kClock:
+        if (arg == "virtual") o.machine.virtual_clock = true;
+        else if (arg == "host") o.machine.virtual_clock = false;
+        else {
+          err = "--clock: expected virtual or host, got '" + arg + "'";
+          return false;
+        }
+        break;
+      case kNoReboot: o.machine.no_reboot = true; break;
+      case kHelp: o.help = true; break;
+      case ':':
+        err = std::string("option ") + argv[prev] + " needs an argument";
+        return false;
+      default:
+        err = std::string("unknown option '") + argv[prev] + "' (see ringzero --help)";
+        return false;
+    }
+  }
+  if (optind < argc) {
+    err = std::string("unexpected argument '") + argv[optind] + "' (see ringzero --help)";
+    return false;
+  }
+  if (!o.help && o.bios.empty() && o.kernel.empty()) {
+    err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
+    return false;
+  }
+  return true;
+}
+
+void print_help(FILE* f) {
+  std::fputs(
+      "usage: ringzero [options]\n"
+      "\n"
+      "Firmware and guest:\n"
+      "  -bios FILE              ROM image (64, 128 or 256 KiB) mapped below 4 GiB and 1 MiB;\n"
+      "                          the CPU starts at F000:FFF0\n"
+      "  -kernel FILE            Multiboot (v1) kernel, ELF or a.out-kludge binary\n"
+      "  -append STRING          kernel command line\n"
+      "  -m MEGABYTES            guest RAM (default 128)\n"
+      "\n"
+      "Debug ports:\n"
+      "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
+      "  -postcodes file:PATH[,port=N]    bytes written to the POST port (default 0x80)\n"
+      "  -device isa-debug-exit[,iobase=0xf4,iosize=4]\n"
+      "                          a write of V exits with status (V << 1) | 1\n"
+      "\n"
+      "Running:\n"
+      "  -timeout SECONDS        stop after this long (virtual seconds with --clock=virtual)\n"
+      "  --clock=virtual|host    virtual: deterministic time from retired instructions\n"
+      "  -no-reboot              exit on triple fault instead of resetting\n"
+      "  --stats                 print instruction, block, TLB and privilege-class counts\n"
+      "  --help                  this text\n",
+      f);
+}
+
+void setup_machine(Machine& m, const Options& o) {
+  if (!o.debugcon.empty()) m.add_debugcon(0xE9, make_sink(o.debugcon, "-debugcon"));
+  if (!o.postcodes.empty()) {
+    std::string spec = o.postcodes;
+    uint16_t port = 0x80;
+    size_t comma = spec.find(',');
+    if (comma != std::string::npos) {
+      std::string kv = spec.substr(comma + 1);
+      unsigned long v;
+      if (kv.rfind("port=", 0) != 0 || !parse_uint(kv.substr(5), v) || v > 0xFFFF)
+        throw std::runtime_error("-postcodes: bad property '" + kv + "' (expected port=N)");
+      port = uint16_t(v);
+      spec = spec.substr(0, comma);
+    }
+    if (spec.rfind("file:", 0) != 0)
+      throw std::runtime_error("-postcodes: expected file:PATH[,port=N], got '" + o.postcodes + "'");
+    m.add_debugcon(port, make_sink(spec, "-postcodes"));
+  }
+  if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
+  if (!o.bios.empty()) m.load_bios_file(o.bios);
+  if (!o.kernel.empty()) load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
+}
+
+void finish_machine(Machine&, const Options&) { std::fflush(stdout); }
+
+}  // namespace rz

@@ -1,0 +1,33 @@
+// frontend/options.h: command-line options and turning them into a configured Machine.
+#pragma once
+
+#include <cstdio>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "frontend/machine.h"
+
+namespace rz {
+
+struct Options {
+  MachineConfig machine;
+  std::string bios;
+  std::string kernel;
+  std::string append;
+  std::string debugcon;   // "", "stdio", "file:PATH"
+  std::string postcodes;  // "", "file:PATH[,port=N]"
+  bool exit_device = false;
+  uint16_t exit_iobase = 0xF4, exit_iosize = 4;
+  bool stats = false;
+  bool help = false;
+};
+
+bool parse_options(int argc, char** argv, Options& o, std::string& err);
+void print_help(FILE* f);
+// Load firmware/kernel and attach the requested devices; throws with a clear message.
+void setup_machine(Machine& m, const Options& o);
+// Flush output sinks at the end of the run.
+void finish_machine(Machine& m, const Options& o);
+
+}  // namespace rz

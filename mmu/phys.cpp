@@ -1,0 +1,154 @@
+// mmu/phys.cpp: physical address space resolution (RAM, ROM, shadow RAM, MMIO, A20).
+#include "mmu/phys.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace rz {
+
+PhysMem::PhysMem(uint32_t ram_bytes)
+    : ram_size_(ram_bytes & ~0xFFFu), ram_(new uint8_t[ram_size_ ? ram_size_ : 4096]()) {
+  code_pages_.assign(ram_size_ >> 12, 0);
+}
+
+void PhysMem::changed() {
+  ++map_gen_;
+  for (auto& f : map_listeners_) f();
+  if (listener_) listener_->memory_map_changed();
+}
+
+void PhysMem::map_rom(uint32_t base, std::vector<uint8_t> image, const std::string& name) {
+  if ((base & 0xFFF) || image.empty() || (image.size() & 0xFFF))
+    throw std::invalid_argument(name + ": ROM must be page aligned and a multiple of 4 KiB");
+  Region r{base, uint32_t(image.size()), std::move(image), {}, name};
+  regions_.push_back(std::move(r));
+  changed();
+}
+
+void PhysMem::map_mmio(uint32_t base, uint32_t size, MmioHandler h, const std::string& name) {
+  for (const Region& r : regions_) {
+    if (r.rom.empty() && base < r.base + r.size && r.base < base + size)
+      throw std::invalid_argument("MMIO region " + name + " overlaps " + r.name);
+  }
+  regions_.push_back(Region{base, size, {}, std::move(h), name});
+  changed();
+}
+
+void PhysMem::set_shadow(uint32_t base, uint32_t size, bool read_ram, bool write_ram) {
+  for (Shadow& s : shadows_) {
+    if (s.base == base && s.size == size) {
+      if (s.read_ram == read_ram && s.write_ram == write_ram) return;
+      s.read_ram = read_ram;
+      s.write_ram = write_ram;
+      changed();
+      return;
+    }
+  }
+  shadows_.push_back(Shadow{base, size, read_ram, write_ram});
+  changed();
+}
+
+void PhysMem::set_a20(bool enabled) {
+  uint32_t m = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+  if (m == a20_mask_) return;
+  a20_mask_ = m;
+  changed();
+}
+
+const PhysMem::Region* PhysMem::find(uint32_t paddr) const {
+  for (size_t i = regions_.size(); i-- > 0;) {
+    const Region& r = regions_[i];
+    if (paddr - r.base < r.size) return &r;
+  }
+  return nullptr;
+}
+
+const PhysMem::Shadow* PhysMem::find_shadow(uint32_t paddr) const {
+  for (const Shadow& s : shadows_)
+    if (paddr - s.base < s.size) return &s;
+  return nullptr;
+}
+
+uint8_t* PhysMem::page_for_read(uint32_t paddr) {
+  paddr &= ~0xFFFu;
+  if (const Shadow* s = find_shadow(paddr); s && s->read_ram && paddr < ram_size_)
+    return ram_.get() + paddr;
+  if (const Region* r = find(paddr)) {
+    if (r->rom.empty()) return nullptr;
+    return const_cast<uint8_t*>(r->rom.data()) + (paddr - r->base);
+  }
+  return paddr < ram_size_ ? ram_.get() + paddr : nullptr;
+}
+
+uint8_t* PhysMem::page_for_write(uint32_t paddr) {
+  paddr &= ~0xFFFu;
+  if (const Shadow* s = find_shadow(paddr)) {
+    // A shadowed page is writable through the fast path only when reads also see RAM.
+    if (s->write_ram && s->read_ram && paddr < ram_size_) return ram_.get() + paddr;
+    if (s->write_ram != s->read_ram) return nullptr;
+  }
+  if (find(paddr)) return nullptr;
+  return paddr < ram_size_ ? ram_.get() + paddr : nullptr;
+}
+
+uint8_t PhysMem::read8(uint32_t paddr) {
+  if (const Shadow* s = find_shadow(paddr); s && s->read_ram && paddr < ram_size_)
+    return ram_[paddr];
+  if (const Region* r = find(paddr)) {
+    if (!r->rom.empty()) return r->rom[paddr - r->base];
+    return r->mmio.read ? uint8_t(r->mmio.read(paddr - r->base, 1)) : 0xFF;
+  }
+  return paddr < ram_size_ ? ram_[paddr] : 0xFF;
+}
+
+void PhysMem::write8(uint32_t paddr, uint8_t v) {
+  if (const Shadow* s = find_shadow(paddr)) {
+    if (s->write_ram && paddr < ram_size_) {
+      if (is_code_page(paddr >> 12) && listener_) listener_->code_page_written(paddr >> 12);
+      ram_[paddr] = v;
+      return;
+    }
+    if (find(paddr)) return;  // write-protected shadow area over ROM
+  }
+  if (const Region* r = find(paddr)) {
+    if (r->rom.empty() && r->mmio.write) r->mmio.write(paddr - r->base, 1, v);
+    return;
+  }
+  if (paddr < ram_size_) {
+    if (is_code_page(paddr >> 12) && listener_) listener_->code_page_written(paddr >> 12);
+    ram_[paddr] = v;
+  }
+}
+
+uint32_t PhysMem::read(uint32_t paddr, unsigned size) {
+  // MMIO regions get the whole access when it lies inside them.
+  if (const Region* r = find(paddr);
+      r && r->rom.empty() && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
+    if (!r->mmio.read) return 0xFFFFFFFFu >> (32 - 8 * size);
+    return r->mmio.read(paddr - r->base, size);
+  }
+  uint32_t v = 0;
+  for (unsigned i = 0; i < size; ++i) v |= uint32_t(read8((paddr + i) & a20_mask_)) << (8 * i);
+  return v;
+}
+
+void PhysMem::write(uint32_t paddr, unsigned size, uint32_t value) {
+  if (const Region* r = find(paddr);
+      r && r->rom.empty() && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
+    if (r->mmio.write) r->mmio.write(paddr - r->base, size, value);
+    return;
+  }
+  for (unsigned i = 0; i < size; ++i) write8((paddr + i) & a20_mask_, uint8_t(value >> (8 * i)));
+}
+
+void PhysMem::read_block(uint32_t paddr, void* dst, size_t n) {
+  auto* d = static_cast<uint8_t*>(dst);
+  for (size_t i = 0; i < n; ++i) d[i] = read8(uint32_t(paddr + i) & a20_mask_);
+}
+
+void PhysMem::write_block(uint32_t paddr, const void* src, size_t n) {
+  auto* s = static_cast<const uint8_t*>(src);
+  for (size_t i = 0; i < n; ++i) write8(uint32_t(paddr + i) & a20_mask_, s[i]);
+}
+
+}  // namespace rz

@@ -1,0 +1,257 @@
+// translator/engine.cpp: block building, the block cache and the interpreter run loop.
+#include "translator/engine.h"
+
+#include "cpu/interrupts.h"
+#include "cpu/table.h"
+
+namespace rz {
+
+namespace {
+void op_too_long(Cpu& c, const Insn&) { raise_gp0(c); }
+constexpr uint32_t kDebugTrapBS = 1u << 14;
+}  // namespace
+
+Engine::Engine(Cpu& cpu) : cpu_(cpu) { cpu_.mmu->phys().set_listener(this); }
+
+Engine::~Engine() {
+  if (cpu_.mmu) cpu_.mmu->phys().set_listener(nullptr);
+}
+
+uint32_t Engine::mode_key() const {
+  return (cpu_.code32() ? 1u : 0u) | ((!cpu_.pe() || cpu_.v86()) ? 2u : 0u);
+}
+
+void Engine::flush() {
+  for (auto& kv : blocks_) graveyard_.push_back(std::move(kv.second));
+  blocks_.clear();
+  for (auto& kv : page_blocks_) cpu_.mmu->phys().mark_code_page(kv.first, false);
+  page_blocks_.clear();
+  for (Block*& f : front_) f = nullptr;
+  cpu_.stop_block = true;
+}
+
+void Engine::code_page_written(uint32_t ppage) { invalidate_page(ppage); }
+
+void Engine::invalidate_page(uint32_t ppage) {
+  auto pit = page_blocks_.find(ppage);
+  if (pit != page_blocks_.end()) {
+    for (uint64_t k : pit->second) {
+      auto it = blocks_.find(k);
+      if (it == blocks_.end()) continue;
+      Block*& f = front_[it->second->phys & ((1u << kFrontBits) - 1)];
+      if (f == it->second.get()) f = nullptr;
+      graveyard_.push_back(std::move(it->second));
+      blocks_.erase(it);
+      ++cpu_.stats.blocks_invalidated;
+    }
+    page_blocks_.erase(pit);
+  }
+  cpu_.mmu->phys().mark_code_page(ppage, false);
+  cpu_.stop_block = true;  // the running block may be one of them
+}
+
+uint32_t Engine::fetch_phys(uint32_t lin) {
+  uint32_t phys;
+  if (cpu_.mmu->lookup_phys(lin, cpu_.user(), phys)) return phys;
+  PageFault pf;
+  if (!cpu_.mmu->translate(lin, Access::Fetch, cpu_.user(), phys, pf))
+    raise_page_fault(cpu_, lin, pf.error_code);
+  return phys;
+}
+
+size_t Engine::fetch_bytes(uint32_t lin, uint8_t* buf, bool fault_on_first) {
+  size_t got = 0;
+  while (got < 15) {
+    uint32_t a = lin + uint32_t(got);
+    uint32_t phys;
+    if (!cpu_.mmu->lookup_phys(a, cpu_.user(), phys)) {
+      PageFault pf;
+      if (!cpu_.mmu->translate(a, Access::Fetch, cpu_.user(), phys, pf)) {
+        if (fault_on_first) raise_page_fault(cpu_, a, pf.error_code);
+        return got;
+      }
+    }
+    size_t chunk = std::min<size_t>(15 - got, 0x1000 - (a & 0xFFF));
+    cpu_.mmu->phys().read_block(phys, buf + got, chunk);
+    got += chunk;
+  }
+  return got;
+}
+
+std::unique_ptr<Block> Engine::build(uint32_t lin, uint32_t phys, uint32_t key) {
+  auto b = std::make_unique<Block>();
+  b->phys = phys;
+  b->key = key;
+  b->pages[0] = phys >> 12;
+  const DecodeMode mode{cpu_.code32(), !cpu_.pe() || cpu_.v86()};
+  const OpTable& table = instruction_table();
+  uint32_t off = 0;
+  for (;;) {
+    uint8_t buf[16];
+    const uint32_t a = lin + off;
+    const uint32_t page_left = 0x1000 - (a & 0xFFF);
+    size_t n;
+    if (page_left >= 15) {
+      cpu_.mmu->phys().read_block(phys + off, buf, 15);
+      n = 15;
+    } else {
+      cpu_.mmu->phys().read_block(phys + off, buf, page_left);
+      n = page_left;
+    }
+    Insn insn;
+    const OpRow* row = nullptr;
+    DecodeStatus st = decode_insn(buf, n, mode, insn, &row);
+    if (st == DecodeStatus::NeedMore) {
+      // The instruction continues on the next page.  Only the block's first instruction
+      // may fetch across (faulting if that page is absent); otherwise end the block here.
+      if (off != 0) break;
+      n = fetch_bytes(a, buf, true);
+      st = decode_insn(buf, n, mode, insn, &row);
+      if (st == DecodeStatus::NeedMore) st = DecodeStatus::TooLong;
+      uint32_t p2;
+      PageFault pf;
+      if (cpu_.mmu->translate(a + page_left, Access::Fetch, cpu_.user(), p2, pf))
+        b->pages[1] = p2 >> 12;
+    }
+    if (st == DecodeStatus::TooLong) {
+      insn.fn = op_too_long;
+      insn.len = 15;
+    }
+    if (st != DecodeStatus::Ok) {
+      b->insns.push_back(insn);
+      b->last_sets_eip = false;
+      off += insn.len;
+      break;
+    }
+    b->insns.push_back(insn);
+    ++b->class_counts[int(row->cls)];
+    off += insn.len;
+    if (row->attrs & kEndsBlock) {
+      b->last_sets_eip = row->attrs & kControl;
+      break;
+    }
+    if (b->pages[1] != 0xFFFFFFFFu || off >= 0x1000 - (lin & 0xFFF)) break;
+    if (b->insns.size() >= kMaxBlockInsns) break;
+  }
+  b->nbytes = off;
+  ++cpu_.stats.blocks_decoded;
+  (void)table;
+  return b;
+}
+
+Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys) {
+  const uint32_t key = mode_key();
+  Block*& f = front_[phys & ((1u << kFrontBits) - 1)];
+  if (f && f->phys == phys && f->key == key) return f;
+  const uint64_t k = (uint64_t(key) << 32) | phys;
+  auto it = blocks_.find(k);
+  if (it == blocks_.end()) {
+    auto nb = build(lin, phys, key);
+    Block* raw = nb.get();
+    for (uint32_t pg : raw->pages) {
+      if (pg == 0xFFFFFFFFu) continue;
+      page_blocks_[pg].push_back(k);
+      if (!cpu_.mmu->phys().is_code_page(pg)) {
+        cpu_.mmu->phys().mark_code_page(pg, true);
+        cpu_.mmu->protect_code_page(pg);
+      }
+    }
+    it = blocks_.emplace(k, std::move(nb)).first;
+  }
+  f = it->second.get();
+  return f;
+}
+
+void Engine::exec_block(Block& b) {
+  Cpu& c = cpu_;
+  const size_t n = b.insns.size();
+  c.icount += n;
+  for (int k = 0; k < kNumInsnClasses; ++k) c.stats.by_class[k] += b.class_counts[k];
+  c.stop_block = false;
+  const Insn* i = b.insns.data();
+  const Insn* last = i + n - 1;
+  for (; i < last; ++i) {
+    i->fn(c, *i);
+    c.eip += i->len;
+    if (__builtin_expect(c.stop_block, 0)) {
+      c.icount -= uint64_t(last - i);
+      return;
+    }
+  }
+  i->fn(c, *i);
+  if (!b.last_sets_eip) c.eip += i->len;
+}
+
+void Engine::step() {
+  Cpu& c = cpu_;
+  const bool tf_before = c.eflags & TF;
+  const uint8_t inhibited = c.inhibit_irq;
+  c.inhibit_irq = 0;
+  const uint32_t lin = c.seg[CS].base + c.eip;
+  uint8_t buf[16];
+  if (c.eip > c.seg[CS].limit) raise_gp0(c);
+  size_t n = fetch_bytes(lin, buf, true);
+  Insn insn;
+  const OpRow* row = nullptr;
+  const DecodeMode mode{c.code32(), !c.pe() || c.v86()};
+  DecodeStatus st = decode_insn(buf, n, mode, insn, &row);
+  if (st == DecodeStatus::TooLong || st == DecodeStatus::NeedMore) raise_gp0(c);
+  if (uint64_t(c.eip) + insn.len - 1 > c.seg[CS].limit) raise_gp0(c);
+  if (st == DecodeStatus::Invalid) raise_ud(c);
+  exec_one(insn, row, tf_before && !inhibited);
+}
+
+void Engine::exec_one(const Insn& i, const OpRow* row, bool tf_before) {
+  Cpu& c = cpu_;
+  ++c.icount;
+  ++c.stats.by_class[int(row->cls)];
+  c.stop_block = false;
+  i.fn(c, i);
+  if (!(row->attrs & kControl)) c.eip += i.len;
+  if (tf_before) {
+    c.dr[6] |= kDebugTrapBS;
+    c.exc = PendingException{kDB, false, 0};
+    c.deliver_pending_exception();
+  }
+}
+
+uint64_t Engine::run(uint64_t max_insns) {
+  Cpu& c = cpu_;
+  std::jmp_buf jb;
+  std::jmp_buf* saved = c.fault_jmp;
+  c.fault_jmp = &jb;
+  const uint64_t start = c.icount;
+  const uint64_t target = start + max_insns;
+  stop_requested_ = false;
+  if (setjmp(jb)) {
+    // A guest exception left a handler: deliver it (which may fault again and land here).
+    c.deliver_pending_exception();
+  }
+  while (c.icount < target && !c.halted && !c.shutdown && !stop_requested_) {
+    graveyard_.clear();
+    if (c.inhibit_irq) {
+      step();
+      continue;
+    }
+    if (__builtin_expect(c.nmi_pending || (c.intr_line && (c.eflags & IF)), 0)) {
+      c.service_interrupts();
+    }
+    if (__builtin_expect((c.eflags & TF) || (c.dr[7] & 0xFF), 0)) {
+      step();
+      continue;
+    }
+    const uint32_t lin = c.seg[CS].base + c.eip;
+    const uint32_t phys = fetch_phys(lin);
+    Block* b = lookup_or_build(lin, phys);
+    if (__builtin_expect(uint64_t(c.eip) + b->nbytes - 1 > c.seg[CS].limit, 0)) {
+      step();  // near the CS limit: one instruction at a time, checked precisely
+      continue;
+    }
+    exec_block(*b);
+  }
+  graveyard_.clear();
+  c.fault_jmp = saved;
+  return c.icount - start;
+}
+
+}  // namespace rz

@@ -1,0 +1,76 @@
+// translator/engine.h: the block cache and the run loop (tier 0, the interpreter).
+//
+// A Block is a straight run of decoded instructions starting at one physical address,
+// ending at a control transfer, a mode-changing instruction, an undefined opcode, the end
+// of its page or kMaxBlockInsns.  Blocks are keyed by (physical address, mode key) and
+// looked up through a direct-mapped front array backed by a hash map.  A guest write to a
+// physical page holding blocks (reported by the MMU) discards that page's blocks; blocks
+// discarded while one of them runs are freed only at the next block boundary.
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "cpu/cpu.h"
+#include "cpu/decode.h"
+#include "cpu/insn.h"
+
+namespace rz {
+
+struct Block {
+  uint32_t phys = 0;    // physical address of the first byte
+  uint32_t key = 0;     // mode key (see mode_key())
+  uint32_t nbytes = 0;  // bytes covered
+  uint32_t pages[2] = {0xFFFFFFFFu, 0xFFFFFFFFu};  // physical pages it reads from
+  uint32_t class_counts[kNumInsnClasses] = {};
+  std::vector<Insn> insns;
+  bool last_sets_eip = false;  // the final instruction is a control transfer
+};
+
+class Engine : public CodeWriteListener {
+ public:
+  static constexpr unsigned kMaxBlockInsns = 64;
+
+  explicit Engine(Cpu& cpu);
+  ~Engine() override;
+
+  // Run until `max_insns` more instructions have retired, the CPU halts or shuts down, or
+  // stop() is called.  Returns the number of instructions retired.
+  uint64_t run(uint64_t max_insns);
+  // Execute exactly one instruction (with TF/debug traps), outside the block cache.
+  void step();
+  void stop() { stop_requested_ = true; }
+
+  void flush();  // discard every block
+  uint64_t blocks_live() const { return blocks_.size(); }
+
+  // CodeWriteListener.
+  void code_page_written(uint32_t phys_page) override;
+  void memory_map_changed() override { flush(); }
+
+ private:
+  uint32_t mode_key() const;
+  Block* lookup_or_build(uint32_t lin, uint32_t phys);
+  std::unique_ptr<Block> build(uint32_t lin, uint32_t phys, uint32_t key);
+  // Translate CS:EIP for fetch; raises #GP/#PF as the guest would see them.
+  uint32_t fetch_phys(uint32_t lin);
+  // Fetch up to 15 instruction bytes at `lin` into buf; returns how many were readable
+  // without faulting (stops at the first untranslatable page).
+  size_t fetch_bytes(uint32_t lin, uint8_t* buf, bool fault_on_first);
+  void exec_block(Block& b);
+  void exec_one(const Insn& i, const OpRow* row, bool tf_before);
+  void invalidate_page(uint32_t ppage);
+
+  Cpu& cpu_;
+  std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
+  std::unordered_map<uint32_t, std::vector<uint64_t>> page_blocks_;
+  std::vector<std::unique_ptr<Block>> graveyard_;
+  static constexpr unsigned kFrontBits = 12;
+  Block* front_[1u << kFrontBits] = {};
+  bool stop_requested_ = false;
+};
+
+}  // namespace rz
