@@ -38,7 +38,9 @@ def parse_source(path):
             m = re.match(r"\s*;\s*EXPECT-STDERR:\s*(.*?)\s*$", line)
             if m:
                 stderr_pats.append(m.group(1))
-    return names, extra, exit_code, lines, stderr_pats
+            if re.match(r"\s*;\s*QEMU-ALLOW-REBOOT", line):
+                qemu_reboot = True
+    return names, extra, exit_code, lines, stderr_pats, qemu_reboot
 
 
 def main():
@@ -51,7 +53,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=10)
     a = ap.parse_args()
 
-    names, extra, want_exit, want_lines, want_stderr = parse_source(a.source)
+    names, extra, want_exit, want_lines, want_stderr, qemu_reboot = parse_source(a.source)
     with tempfile.TemporaryDirectory() as tmp:
         con = os.path.join(tmp, "debugcon.txt")
         if a.qemu:
@@ -59,12 +61,14 @@ def main():
             cmd = [a.emulator, "-display", "none", "-m", "32", "-debugcon", "file:" + con,
                    "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
                    "-" + a.mode, a.image] + extra
+            if not qemu_reboot and "-no-reboot" not in cmd:
+                cmd.append("-no-reboot")
         else:
             cmd = [a.emulator, "--clock=virtual", "-timeout", str(int(a.timeout)), "-m", "32",
                    "-debugcon", "file:" + con, "-device", "isa-debug-exit",
                    "-" + a.mode, a.image] + extra
         try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout * 6 + 30)
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=(20 if a.qemu else a.timeout * 6 + 30))
             rc, err = p.returncode, p.stderr
         except subprocess.TimeoutExpired:
             rc, err = None, "(host timeout: the emulator did not stop)"
