@@ -20,6 +20,7 @@ import tempfile
 
 def parse_source(path):
     names, extra, lines, stderr_pats = [], [], [], []
+    qemu_reboot = False
     exit_code = 33
     with open(path, encoding="utf-8") as f:
         for line in f:
