@@ -12,8 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <memory>
 #include <stdexcept>
 
 #include "cpu/segments.h"
@@ -165,6 +164,23 @@ Segment flat_segment(uint16_t sel, uint16_t type) {
   return s;
 }
 
+// The whole kernel file.  C stdio rather than iostreams: a directory or an unreadable file
+// gives errno (EISDIR, EACCES...) for a message that names the file.
+std::vector<uint8_t> read_kernel_file(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) fail(path, std::string("cannot open kernel: ") + std::strerror(errno));
+  std::vector<uint8_t> data;
+  uint8_t buf[65536];
+  for (;;) {
+    size_t n = std::fread(buf, 1, sizeof buf, f.get());
+    data.insert(data.end(), buf, buf + n);
+    if (n < sizeof buf) break;
+    if (data.size() > 0xFFFFFFFFull - sizeof buf) fail(path, "kernel file is larger than 4 GiB");
+  }
+  if (std::ferror(f.get())) fail(path, std::string("cannot read kernel: ") + std::strerror(errno));
+  return data;
+}
+
 }  // namespace
 
 MultibootImage parse_multiboot_image(const std::vector<uint8_t>& f, const std::string& name,
@@ -210,10 +226,7 @@ MultibootImage parse_multiboot_image(const std::vector<uint8_t>& f, const std::s
 
 void load_multiboot_kernel(Cpu& cpu, PhysMem& mem, const std::string& path,
                            const std::string& cmdline) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, std::string("cannot open kernel: ") + std::strerror(errno));
-  std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) fail(path, "read error");
+  std::vector<uint8_t> file = read_kernel_file(path);
   if (mem.ram_size() < kHoleEnd + 0x1000) fail(path, "Multiboot needs more than 1 MiB of RAM (use -m)");
   MultibootImage img = parse_multiboot_image(file, path, mem.ram_size());
 
