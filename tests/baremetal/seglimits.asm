@@ -16,31 +16,28 @@ CODE16_DESC equ GDT_ADDR + SEL_CODE16
 %endmacro
 
 test_main:
-  TEST_BEGIN "gp_ds_limit_expand_up"
+  TEST_BEGIN "gp_data_limit_expand_up"
+  ; (GS holds the small segment: the runtime itself needs a flat DS)
   SET_SMALL 0xFFF, 0x93, 0x4
   mov ax, SEL_SMALL
-  mov ds, ax
-  mov dword [ss:exc_count], 0
-  mov eax, [0xFFC]                  ; last dword: fine
-  mov al, [0xFFF]                   ; last byte: fine
-  CHECK [ss:exc_count], 0, "accesses inside the limit"
+  mov gs, ax
+  mov dword [exc_count], 0
+  mov eax, [gs:0xFFC]               ; last dword: fine
+  mov al, [gs:0xFFF]                ; last byte: fine
+  CHECK [exc_count], 0, "accesses inside the limit"
   EXPECT_FAULT .r1
-.f1: mov eax, [0xFFD]                ; straddles the limit
+.f1: mov eax, [gs:0xFFD]             ; straddles the limit
 .r1:
-  mov bx, SEL_DATA0
-  mov ds, bx
   CHECK [exc_vec], 0x10D, "vector"
   CHECK [exc_err], 0, "error code"
   CHECK [exc_eip], .f1, "saved eip"
-  mov ax, SEL_SMALL
-  mov ds, ax
   EXPECT_FAULT .r2
-.f2: mov byte [0x1000], 1            ; first byte past the limit
+.f2: mov byte [gs:0x1000], 1         ; first byte past the limit
 .r2:
-  mov bx, SEL_DATA0
-  mov ds, bx
   CHECK [exc_vec], 0x10D, "vector (write past the limit)"
   CHECK [exc_eip], .f2, "saved eip (write)"
+  mov ax, SEL_DATA0
+  mov gs, ax
   TEST_END
 
   TEST_BEGIN "gp_expand_down_big"
