@@ -331,6 +331,44 @@ test_main:
   CHECKW [exc_ss], SEL_DATA3, "saved ss"
   TEST_END
 
+  TEST_BEGIN "gp_far_jmp_to_data_segment"
+  EXPECT_FAULT .gp11r
+.gp11: jmp SEL_DATA0:0
+.gp11r:
+  CHECK [exc_vec], 0x10D, "vector"
+  CHECK [exc_err], SEL_DATA0, "error code"
+  CHECK [exc_eip], .gp11, "saved eip"
+  TEST_END
+
+  TEST_BEGIN "gp_call_gate_dpl_below_cpl"
+  mov eax, r3_int30                 ; (never reached through the gate)
+  mov ecx, SEL_CGATE
+  xor edx, edx
+  call rt_make_call_gate
+  mov byte [GDT_ADDR + SEL_CGATE + 5], 0x8C     ; gate DPL 0
+  mov eax, r3_cgate0
+  call rt_ring3
+  CHECK [exc_vec], 0x10D, "vector"
+  CHECK [exc_err], SEL_CGATE, "error code (gate selector)"
+  CHECK [exc_eip], r3_cgate0, "saved eip"
+  TEST_END
+
+  TEST_BEGIN "gp_retf_to_inner_privilege"
+  mov eax, r3_retf0
+  call rt_ring3
+  CHECK [exc_vec], 0x10D, "vector"
+  CHECK [exc_err], SEL_CODE0, "error code (return CS)"
+  CHECK [exc_eip], r3_retf0_f, "saved eip"
+  TEST_END
+
+  TEST_BEGIN "gp_iret_to_inner_privilege"
+  mov eax, r3_iret0
+  call rt_ring3
+  CHECK [exc_vec], 0x10D, "vector"
+  CHECK [exc_err], SEL_CODE0, "error code (return CS)"
+  CHECK [exc_eip], r3_iret0_f, "saved eip"
+  TEST_END
+
   ; ---------------- #NP ----------------
   TEST_BEGIN "np_data_segment"
   EXPECT_FAULT .np1r
@@ -426,6 +464,16 @@ r3_loadds_f:
            mov ds, ax
            int 0x30
 r3_int31:  int 0x31
+r3_cgate0: call (SEL_CGATE | 3):0
+r3_retf0:  push dword SEL_CODE0
+           push dword r3_int30
+r3_retf0_f:
+           retf
+r3_iret0:  push dword 0x2
+           push dword SEL_CODE0
+           push dword r3_int30
+r3_iret0_f:
+           iretd
 r3_int30:  int 0x30
 r3_int30_n:
            hlt
