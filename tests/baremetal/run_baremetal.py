@@ -70,7 +70,7 @@ def main():
                    "-debugcon", "file:" + con, "-device", "isa-debug-exit",
                    "-" + a.mode, a.image] + extra
         try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=(20 if a.qemu else a.timeout * 6 + 30))
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=(20 if a.qemu else 60))
             rc, err = p.returncode, p.stderr
         except subprocess.TimeoutExpired:
             rc, err = None, "(host timeout: the emulator did not stop)"
