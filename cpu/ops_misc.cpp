@@ -32,7 +32,7 @@ void hlt(Cpu& c, const Insn& i) {
 
 void clc(Cpu& c, const Insn&) { set_flags_explicit(c, CF, 0); }
 void stc(Cpu& c, const Insn&) { set_flags_explicit(c, CF, CF); }
-void cmc(Cpu& c, const Insn&) { set_flags_explicit(c, CF, get_cf(c) ? 0 : CF); }
+void cmc(Cpu& c, const Insn&) { set_flags_explicit(c, CF, get_cf(c) ? 0u : uint32_t(CF)); }
 void cld(Cpu& c, const Insn&) { c.eflags &= ~DF; }
 void std_(Cpu& c, const Insn&) { c.eflags |= DF; }
 
