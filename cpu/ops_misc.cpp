@@ -150,7 +150,11 @@ void register_ops_misc(OpTable& t) {
   t.add({.map = kMap0F, .opcode = 0x0B, .mnemonic = "UD2", .form = "", .attrs = kEndsBlock, .hs = RZ_HS_1(ud2)});
 
   t.add({.map = kMap0F, .opcode = 0xA2, .mnemonic = "CPUID", .form = "", .hs = RZ_HS_1(cpuid)});
-  t.add({.map = kMap0F, .opcode = 0x31, .mnemonic = "RDTSC", .form = "", .hs = RZ_HS_1(rdtsc)});
+  // RDTSC ends its block: the run loop counts a block's instructions when it starts and
+  // gives back the unexecuted ones if the block stops early, so only as the last
+  // instruction of a block does c.tsc() equal the exact retired count (and never runs
+  // backwards between two reads).
+  t.add({.map = kMap0F, .opcode = 0x31, .mnemonic = "RDTSC", .form = "", .attrs = kEndsBlock, .hs = RZ_HS_1(rdtsc)});
 }
 
 }  // namespace rz

@@ -292,6 +292,13 @@ TEST(IntopsMisc, RdtscValueAndTsd) {
   EXPECT_EQ((uint64_t(u.cpu().r[EDX]) << 32) | u.cpu().r[EAX], u.cpu().tsc());
 }
 
+TEST(IntopsMisc, RdtscCountsRetiredInstructionsInsideBlocks) {
+  // rdtsc ; mov ebx,eax ; rdtsc ; sub eax,ebx ; hlt -- two instructions retire between reads.
+  Snippet s({0x0f, 0x31, 0x66, 0x89, 0xc3, 0x0f, 0x31, 0x66, 0x29, 0xd8, 0xf4});
+  EXPECT_EQ(s.run(), StopReason::Halted);
+  EXPECT_EQ(s.cpu().r[EAX], 2u);
+}
+
 // The privilege class and block-ending attributes of this group's rows.
 TEST(IntopsMisc, RowClasses) {
   const OpTable& t = instruction_table();
@@ -326,6 +333,7 @@ TEST(IntopsMisc, RowClasses) {
   }
   EXPECT_TRUE(row(kMapOne, 0xFB)->attrs & kEndsBlock);
   EXPECT_TRUE(row(kMapOne, 0xFA)->attrs & kEndsBlock);
+  EXPECT_TRUE(row(kMap0F, 0x31)->attrs & kEndsBlock);
   EXPECT_TRUE(row(kMapOne, 0xC3)->attrs & kControl);
   EXPECT_TRUE(row(kMapOne, 0xE2)->attrs & kControl);
 }
