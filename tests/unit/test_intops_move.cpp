@@ -319,5 +319,22 @@ TEST(IntopsMove, Cmpxchg8bRegisterFormIsUndefined) {
   EXPECT_EQ(step1(s), kUD);
 }
 
+TEST(IntopsMove, LockOnlyWithMemoryDestinations) {
+  // lock cmpxchg ecx,edx (register destination) and lock mov [0x2000],eax are #UD;
+  // lock xadd [0x2000],ecx is fine.
+  Snippet s({0xf0, 0x0f, 0xb1, 0xd1, 0xf0, 0x89, 0x05, 0x00, 0x20, 0x00, 0x00, 0xf0, 0x0f,
+             0xc1, 0x0d, 0x00, 0x20, 0x00, 0x00});
+  enter_pm32(s);
+  Cpu& c = s.cpu();
+  c.r[ECX] = 5;
+  EXPECT_EQ(step1(s), kUD);
+  c.eip = 0x1004;
+  EXPECT_EQ(step1(s), kUD);
+  EXPECT_EQ(rd32(s, 0x2000), 0u);
+  c.eip = 0x100B;
+  EXPECT_EQ(step1(s), kNoFault);
+  EXPECT_EQ(rd32(s, 0x2000), 5u);
+}
+
 }  // namespace
 }  // namespace rz::test

@@ -346,5 +346,18 @@ TEST(IntopsStack, Leave16BitStackKeepsUpperEsp) {
   EXPECT_EQ(c.r[EBP], 0xCAFEF00Du);
 }
 
+TEST(IntopsStack, GroupRegisterForms) {
+  // push ecx (FF F1) ; pop ebx (8F C3)
+  Snippet s({0xff, 0xf1, 0x8f, 0xc3});
+  enter_pm32(s);
+  Cpu& c = s.cpu();
+  c.r[ECX] = 0x600DF00D;
+  EXPECT_EQ(step1(s), kNoFault);
+  EXPECT_EQ(rd32(s, 0x7FFC), 0x600DF00Du);
+  EXPECT_EQ(step1(s), kNoFault);
+  EXPECT_EQ(c.r[EBX], 0x600DF00Du);
+  EXPECT_EQ(c.r[ESP], 0x8000u);
+}
+
 }  // namespace
 }  // namespace rz::test
