@@ -143,6 +143,20 @@ TEST(IntopsMisc, Bound16And32) {
   }
 }
 
+TEST(IntopsMisc, BoundFaultInsideABlockPushesItsOwnIp) {
+  // nop ; nop ; bound ax,[0x2000] -- #BR through the IVT (vector 5 -> 0000:3000, HLT there).
+  Snippet s({0x90, 0x90, 0x62, 0x06, 0x00, 0x20});
+  wr16(s, 0x2000, 0);
+  wr16(s, 0x2002, 10);
+  wr16(s, 5 * 4, 0x3000);
+  wr16(s, 5 * 4 + 2, 0);
+  s.ram()[0x3000] = 0xF4;
+  s.cpu().r[EAX] = 11;
+  EXPECT_EQ(s.run(), StopReason::Halted);
+  EXPECT_EQ(s.cpu().eip, 0x3001u);
+  EXPECT_EQ(rd16(s, 0x7FFA), 0x1002u);  // IP of the BOUND itself (a fault)
+}
+
 TEST(IntopsMisc, BoundRegisterFormAndUd2AreUndefined) {
   Snippet s({0x62, 0xc0, 0x0f, 0x0b});
   EXPECT_EQ(step1(s), kUD);
