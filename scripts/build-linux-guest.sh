@@ -10,7 +10,8 @@
 set -euo pipefail
 out=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/ringzero/linux}
 mkdir -p "$out"
-if [ -s "$out/vmlinuz" ] && [ -s "$out/initramfs.cpio.gz" ]; then
+stamp="guest-v2"  # bump when the recipe changes
+if [ -s "$out/vmlinuz" ] && [ -s "$out/initramfs.cpio.gz" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
   echo "linux guest: cached in $out"
   exit 0
 fi
@@ -43,7 +44,7 @@ mkdir -p root/bin root/sbin root/proc root/sys root/dev root/tmp root/etc root/r
 cp bb/bin/busybox root/bin/busybox
 for a in sh ls cat echo mount umount uname md5sum sha256sum gzip gunzip dd sync reboot poweroff \
          mkdir rm cp mv sleep seq head tail wc grep sed awk dmesg free ps top vi hexdump \
-         date true false test expr; do
+         date true false test expr setsid cttyhack; do
   ln -sf busybox "root/bin/$a"
 done
 cat > root/init <<'INIT'
@@ -54,10 +55,12 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
 echo "ringzero-linux: init started"
 export PATH=/bin:/sbin
 export PS1='~ # '
-exec /bin/sh -i </dev/console >/dev/console 2>&1
+# setsid + cttyhack give the shell a controlling terminal, so Ctrl-C and job control work.
+exec setsid cttyhack /bin/sh -i
 INIT
 chmod +x root/init
 (cd root && find . | cpio -o -H newc --quiet | gzip -9) > "$out/initramfs.cpio.gz.tmp"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+echo "$stamp" > "$out/stamp"
 echo "linux guest: built $out/vmlinuz ($kpkg) and $out/initramfs.cpio.gz"
