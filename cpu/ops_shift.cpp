@@ -6,16 +6,17 @@
 // of 8/16-bit operands rotate through count mod 9/17 bits; when that is 0 the operand and
 // the flags stay as they were.
 //
-// Flags the SDM leaves undefined get the values of the P6 model used here (listed so the
-// differential tester can mask them through each row's undef_flags):
-//   * OF for counts other than 1: SHL/RCL/ROL and SHLD compute MSB(result) XOR CF, ROR/RCR
-//     and SHRD compute the XOR of the two top result bits, SHR gives 0, SAR gives 0;
-//   * AF after SHL/SHR/SAR: set to 1 (what Intel hardware is reported to do for any
-//     non-zero count); rotates leave SF/ZF/AF/PF alone, as the SDM says;
-//   * CF of SHL/SHR with a count >= the operand width (8/16-bit operands): the last bit the
-//     SDM pseudo-code shifts out, i.e. 0 past the width;
-//   * 16-bit SHLD/SHRD with a count above 16 (result and flags undefined): the P6 shifts the
-//     48-bit value dest:src:dest, so bits of the destination come back in.
+// Flags and results the SDM leaves undefined get the values Intel processors produce (the
+// unit tests compare every one of them with the host CPU when it is an Intel part; the
+// P6's descendants keep its behaviour here).  Each row lists them in undef_flags:
+//   * OF for counts other than 1 is the OF of the first 1-bit step, from the original
+//     operand: ROL/RCL/SHL: MSB XOR next bit; ROR: MSB XOR LSB; RCR: MSB XOR CF-in; SHR: MSB;
+//     SAR: 0; SHLD: MSB(dest) XOR next bit; SHRD: MSB(dest) XOR LSB(src);
+//   * AF after SHL/SHR/SAR/SHLD/SHRD is 0; rotates leave SF/ZF/AF/PF alone (as defined);
+//   * CF of SHL/SHR by a count >= the width of an 8/16-bit operand is the last bit the SDM
+//     pseudo-code shifts out, i.e. 0 past the width;
+//   * 16-bit SHLD/SHRD by more than 16 shift the 48-bit value dest:src:dest, so bits of the
+//     destination come back in; CF is the last bit shifted out of that value.
 #include "cpu/alu.h"
 #include "cpu/table.h"
 
@@ -41,26 +42,27 @@ T rotate(Cpu& c, Sh op, T v, unsigned count) {
       const unsigned n = count % B;
       r = n ? T((v << n) | (v >> (B - n))) : v;
       cf = r & 1;
-      of = msb(r) ^ cf;
+      of = msb(v) ^ (uint32_t(v >> (B - 2)) & 1);
       break;
     }
     case Sh::Ror: {
       const unsigned n = count % B;
       r = n ? T((v >> n) | (v << (B - n))) : v;
       cf = msb(r);
-      of = msb(r) ^ (uint32_t(r >> (B - 2)) & 1);
+      of = msb(v) ^ (uint32_t(v) & 1);
       break;
     }
     default: {  // RCL/RCR: rotate the (B+1)-bit value CF:v
       const unsigned n = count % (B + 1);
       if (n == 0) return v;
       const uint64_t mask = (uint64_t(1) << (B + 1)) - 1;
-      const uint64_t w = (uint64_t(get_cf(c) ? 1 : 0) << B) | v;
+      const uint32_t cf_in = get_cf(c) ? 1 : 0;
+      const uint64_t w = (uint64_t(cf_in) << B) | v;
       const uint64_t x = op == Sh::Rcl ? ((w << n) | (w >> (B + 1 - n))) & mask
                                        : ((w >> n) | (w << (B + 1 - n))) & mask;
       r = T(x);
       cf = uint32_t(x >> B) & 1;
-      of = op == Sh::Rcl ? (msb(r) ^ cf) : (msb(r) ^ (uint32_t(r >> (B - 2)) & 1));
+      of = op == Sh::Rcl ? (msb(v) ^ (uint32_t(v >> (B - 2)) & 1)) : (msb(v) ^ cf_in);
       break;
     }
   }
@@ -79,13 +81,13 @@ T shift(Cpu& c, Sh op, T v, unsigned count) {
       const uint64_t w = uint64_t(v) << count;
       r = T(w);
       cf = uint32_t(w >> B) & 1;
-      of = msb(r) ^ cf;
+      of = msb(v) ^ (uint32_t(v >> (B - 2)) & 1);
       break;
     }
     case Sh::Shr:
       r = T(uint32_t(v) >> count);
       cf = (uint32_t(v) >> (count - 1)) & 1;
-      of = count == 1 ? msb(v) : 0;
+      of = msb(v);
       break;
     default: {  // SAR
       const int64_t s = signed_of<T>(v);
@@ -95,7 +97,7 @@ T shift(Cpu& c, Sh op, T v, unsigned count) {
       break;
     }
   }
-  set_szp_explicit<T>(c, r, (cf ? uint32_t(CF) : 0u) | (of ? uint32_t(OF) : 0u) | AF);
+  set_szp_explicit<T>(c, r, (cf ? uint32_t(CF) : 0u) | (of ? uint32_t(OF) : 0u));
   return r;
 }
 
@@ -118,13 +120,13 @@ T double_shift(Cpu& c, bool left, T dst, T src, unsigned count) {
                                : (uint64_t(dst) << 32) | (uint64_t(src) << 16) | dst;
     r = T(w >> (W - B - count));
     cf = uint32_t(w >> (W - count)) & 1;
-    of = msb(r) ^ cf;
+    of = msb(dst) ^ (uint32_t(dst >> (B - 2)) & 1);
   } else {
     const uint64_t w = B == 32 ? (uint64_t(src) << 32) | dst
                                : (uint64_t(dst) << 32) | (uint64_t(src) << 16) | dst;
     r = T(w >> count);
     cf = uint32_t(w >> (count - 1)) & 1;
-    of = msb(r) ^ (uint32_t(r >> (B - 2)) & 1);
+    of = msb(dst) ^ (uint32_t(src) & 1);
   }
   set_szp_explicit<T>(c, r, (cf ? uint32_t(CF) : 0u) | (of ? uint32_t(OF) : 0u));
   return r;
