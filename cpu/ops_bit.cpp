@@ -7,9 +7,11 @@
 // bits pick the bit.  With a register operand, or with an immediate offset, the offset is
 // taken modulo the operand width.
 //
-// Flags.  BT*: CF is the selected bit; ZF is unaffected; OF/SF/AF/PF are undefined and this
-// model leaves them unchanged.  BSF/BSR: ZF=1 and the destination unchanged when the source
-// is 0 (as P6 hardware does); CF/OF/SF/AF/PF undefined, left unchanged here.
+// Flags.  BT*: CF is the selected bit; ZF is unaffected; OF/SF/AF/PF are undefined and are
+// left unchanged, as Intel processors do.  BSF/BSR: ZF=1 and the destination unchanged when
+// the source is 0 (as P6 hardware does); CF/OF/SF/AF/PF are undefined and get the Intel
+// values: CF=OF=SF=AF=0 and PF from the bit index (from 0 when the source is 0).  The unit
+// tests compare these with the host CPU when it is an Intel part.
 #include "cpu/alu.h"
 #include "cpu/table.h"
 
@@ -78,13 +80,13 @@ template <bool Reverse, typename T, bool M>
 void bitscan(Cpu& c, const Insn& i) {
   const T src = read_E<T, M>(c, i);
   if (src == 0) {
-    set_flags_explicit(c, ZF, ZF);
+    set_flags_explicit(c, kArithFlags, ZF | PF);
     return;
   }
   const unsigned idx = Reverse ? 31u - unsigned(__builtin_clz(uint32_t(src)))
                                : unsigned(__builtin_ctz(uint32_t(src)));
   write_G<T>(c, i, T(idx));
-  set_flags_explicit(c, ZF, 0);
+  set_flags_explicit(c, kArithFlags, parity_flag(idx));
 }
 template <typename T, bool M>
 void bsf(Cpu& c, const Insn& i) { bitscan<false, T, M>(c, i); }
