@@ -1,6 +1,7 @@
 // cpu/ops_sysregs.cpp: MOV to/from control and debug registers, RDMSR/WRMSR, RDPMC and
 // SYSENTER/SYSEXIT (SDM vol. 2; vol. 3 2.5 control registers, 17.2 debug registers,
 // 5.8.7 SYSENTER/SYSEXIT).  Only MSRs that our CPUID reports exist; all others #GP(0).
+#include "cpu/debug.h"
 #include "cpu/descriptor.h"
 #include "cpu/segments.h"
 #include "cpu/table.h"
@@ -98,6 +99,7 @@ void mov_r_dr(Cpu& c, const Insn& i) {  // 0F 23: MOV Dd, Rd
   if (n == 6) c.dr[6] = (v & 0xE00Fu) | 0xFFFF0FF0u;  // P6: bit 12 reads 0
   else if (n == 7) c.dr[7] = (v & 0xFFFF23FFu) | 0x400u;
   else c.dr[n] = v;
+  if (n != 6) update_breakpoints(c);
   c.stop_block = true;  // breakpoint state the run loop looks at may have changed
 }
 

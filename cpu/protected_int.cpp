@@ -62,6 +62,7 @@ void task_gate_interrupt(Cpu& c, const Descriptor& g, bool has_err, uint32_t err
 
 void deliver_interrupt(Cpu& c, uint8_t vec, IntSource src, bool has_err, uint32_t err,
                        uint32_t ret_eip) {
+  if (vec == kDB) c.dr[7] &= ~(1u << 13);  // GD is cleared on entry to the #DB handler
   if (!c.pe()) return real_interrupt(c, vec, ret_eip);
   const bool soft = src == IntSource::Software || src == IntSource::SoftwareException;
   const uint32_t ext = soft ? 0 : 1;

@@ -4,6 +4,7 @@
 // reads, old TSS writes, busy bits, back link) happens first; after the commit point
 // (TR, registers, EIP and selectors of the new task are in place) a failing segment load
 // raises #TS/#NP/#SS in the context of the new task, as on hardware.
+#include "cpu/debug.h"
 #include "cpu/descriptor.h"
 #include "cpu/segments.h"
 #include "cpu/stack.h"
@@ -118,6 +119,7 @@ void task_switch(Cpu& c, uint16_t tss_sel, Descriptor nd, TaskSwitch why, uint32
   c.eip = t.eip;
   for (unsigned k = 0; k < 8; ++k) c.r[k] = t.regs[k];
   c.dr[7] &= ~0x155u;  // L0-L3 and LE are cleared by a task switch
+  update_breakpoints(c);
   for (unsigned s = 0; s < kNumSegs; ++s) {
     c.seg[s].sel = t.segs[s];
     c.seg[s].ar &= ~0x80;  // descriptors not loaded yet
