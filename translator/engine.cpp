@@ -190,11 +190,13 @@ void Engine::step() {
   c.inhibit_irq = 0;
   // EFLAGS.RF suppresses instruction breakpoints for this one instruction and is cleared
   // as it starts (IRET may set it again for the next one).
+  // inhibit_irq == 2 (after MOV SS/POP SS) also holds debug exceptions: traps of that
+  // instruction were kept in pending_dbg and are delivered after this one.
   const bool rf = c.eflags & RF;
   c.eflags &= ~RF;
-  c.pending_dbg = 0;
+  if (inhibited != 2) c.pending_dbg = 0;
   const uint32_t lin = c.seg[CS].base + c.eip;
-  if (__builtin_expect(c.dr[7] & 0xFF, 0) && !rf && !inhibited) {
+  if (__builtin_expect(c.dr[7] & 0xFF, 0) && !rf && inhibited != 2) {
     if (uint32_t hits = insn_breakpoint_hits(c, lin)) {
       c.dr[6] |= hits;  // fault-class #DB before the instruction executes
       raise_fault(c, kDB);
@@ -210,7 +212,7 @@ void Engine::step() {
   if (st == DecodeStatus::TooLong || st == DecodeStatus::NeedMore) raise_gp0(c);
   if (uint64_t(c.eip) + insn.len - 1 > c.seg[CS].limit) raise_gp0(c);
   if (st == DecodeStatus::Invalid) raise_ud(c);
-  exec_one(insn, row, tf_before && !inhibited);
+  exec_one(insn, row, tf_before);
 }
 
 void Engine::exec_one(const Insn& i, const OpRow* row, bool tf_before) {
@@ -222,8 +224,12 @@ void Engine::exec_one(const Insn& i, const OpRow* row, bool tf_before) {
   if (!(row->attrs & kControl)) c.eip += i.len;
   // Trap-class #DB after the instruction: single-step (BS) and data breakpoints (B0-B3).
   uint32_t dbg = c.pending_dbg;
-  c.pending_dbg = 0;
   if (tf_before) dbg |= kDebugTrapBS;
+  if (c.inhibit_irq == 2) {  // MOV SS/POP SS: hold the traps for one more instruction
+    c.pending_dbg = dbg;
+    return;
+  }
+  c.pending_dbg = 0;
   if (dbg) {
     c.dr[6] |= dbg;
     c.exc = PendingException{kDB, false, 0};
