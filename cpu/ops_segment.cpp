@@ -11,8 +11,9 @@ namespace rz {
 
 namespace {
 
+// inhibit_irq = 2: interrupts AND debug traps wait one instruction (translator/engine.cpp).
 void after_ss_load(Cpu& c) {
-  c.inhibit_irq = 1;
+  c.inhibit_irq = 2;
   c.stop_block = true;
 }
 

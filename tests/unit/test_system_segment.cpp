@@ -103,7 +103,7 @@ TEST(SystemSegment, MovSsInhibitsInterruptsForOneInstruction) {
   p.cpu().r[EAX] = kDS0;
   p.code(kCode0, {0x8E, 0xD0, 0x90, 0xF4});
   p.m->engine().run(1);
-  EXPECT_EQ(p.cpu().inhibit_irq, 1);
+  EXPECT_EQ(p.cpu().inhibit_irq, 2);
   EXPECT_EQ(p.cpu().eip, kCode0 + 2);
 }
 
