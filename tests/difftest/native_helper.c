@@ -29,12 +29,13 @@
 uint32_t g_regs[8];
 uint32_t g_eflags;
 uint32_t g_target = DT_CODE_INSN;
+uint32_t g_es; /* ES for the case (loaded by the trampoline: libc may use ES) */
 
 static sigjmp_buf g_env;
 static struct dt_result g_out;
 static uint16_t g_fs_sel;
 
-/* Load EFLAGS and every GPR (ESP last), then jump to the instruction.  Never returns: the
+/* Load ES, EFLAGS and every GPR (ESP last), then jump to the instruction.  Never returns: the
  * signal handler leaves through siglongjmp. */
 void dt_enter(void);
 __asm__(
@@ -43,6 +44,8 @@ __asm__(
     "dt_enter:\n"
     "  pushl g_eflags\n"
     "  popfl\n"
+    "  movl g_es, %eax\n"
+    "  movw %ax, %es\n"
     "  movl g_regs+0, %eax\n"
     "  movl g_regs+4, %ecx\n"
     "  movl g_regs+8, %edx\n"
@@ -144,6 +147,7 @@ static void setup(void) {
 }
 
 static void load_fs(void) { __asm__ volatile("movw %0, %%fs" : : "r"(g_fs_sel)); }
+static void load_es(uint16_t sel) { __asm__ volatile("movw %0, %%es" : : "r"(sel) : "memory"); }
 
 int main(void) {
   setup();
@@ -171,11 +175,13 @@ int main(void) {
     g_eflags = c.eflags;
     memset(&g_out, 0, sizeof g_out);
     load_fs();
+    g_es = (c.flags & DT_CASE_ES_WINDOW) ? g_fs_sel : h.ds;
     alarm(2);
     if (sigsetjmp(g_env, 1) == 0) dt_enter();
     alarm(0);
     /* Back from the signal handler: a sane EFLAGS (DF=0, AC=0) for the C code. */
     __asm__ volatile("pushl $0x202\n\tpopfl" ::: "cc", "memory");
+    load_es(h.ds);
     memset(code - 0x800, 0xCC, 0x1000);
     memcpy(g_out.mem, win, DT_WIN_SIZE);
     memset(win, 0, DT_WIN_SIZE);

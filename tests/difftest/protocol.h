@@ -35,11 +35,16 @@ struct dt_hello {
   uint16_t cs, ds, es, fs, gs, ss; /* the helper's selectors (the tester copies them) */
 };
 
+/* dt_case.flags: ES holds the FS (window) segment instead of the flat data segment, so
+ * string destinations ES:(E)DI are reachable with 16-bit addressing too. */
+#define DT_CASE_ES_WINDOW 1u
+
 struct dt_case {
   uint32_t regs[8]; /* EAX ECX EDX EBX ESP EBP ESI EDI */
   uint32_t eflags;  /* loaded with POPFD (arithmetic flags and DF only) */
   uint8_t code[16];
   uint32_t len;     /* instruction bytes used */
+  uint32_t flags;   /* DT_CASE_* */
   uint8_t mem[DT_WIN_SIZE];
 };
 
