@@ -21,8 +21,20 @@ uint32_t Engine::mode_key() const {
   return (cpu_.code32() ? 1u : 0u) | ((!cpu_.pe() || cpu_.v86()) ? 2u : 0u);
 }
 
+void Engine::retire(std::unique_ptr<Block> b) {
+  for (int k = 0; k < kNumInsnClasses; ++k) cpu_.stats.by_class[k] += b->execs * b->class_counts[k];
+  b->execs = 0;
+  graveyard_.push_back(std::move(b));
+}
+
+void Engine::class_totals(uint64_t out[kNumInsnClasses]) const {
+  for (int k = 0; k < kNumInsnClasses; ++k) out[k] = cpu_.stats.by_class[k];
+  for (const auto& kv : blocks_)
+    for (int k = 0; k < kNumInsnClasses; ++k) out[k] += kv.second->execs * kv.second->class_counts[k];
+}
+
 void Engine::flush() {
-  for (auto& kv : blocks_) graveyard_.push_back(std::move(kv.second));
+  for (auto& kv : blocks_) retire(std::move(kv.second));
   blocks_.clear();
   for (auto& kv : page_blocks_) cpu_.mmu->phys().mark_code_page(kv.first, false);
   page_blocks_.clear();
@@ -40,7 +52,7 @@ void Engine::invalidate_page(uint32_t ppage) {
       if (it == blocks_.end()) continue;
       Block*& f = front_[it->second->phys & ((1u << kFrontBits) - 1)];
       if (f == it->second.get()) f = nullptr;
-      graveyard_.push_back(std::move(it->second));
+      retire(std::move(it->second));
       blocks_.erase(it);
       ++cpu_.stats.blocks_invalidated;
     }
@@ -166,7 +178,7 @@ void Engine::exec_block(Block& b) {
   Cpu& c = cpu_;
   const size_t n = b.insns.size();
   c.icount += n;
-  for (int k = 0; k < kNumInsnClasses; ++k) c.stats.by_class[k] += b.class_counts[k];
+  ++b.execs;
   c.stop_block = false;
   const Insn* i = b.insns.data();
   const Insn* last = i + n - 1;

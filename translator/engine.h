@@ -28,6 +28,7 @@ struct Block {
   uint32_t class_counts[kNumInsnClasses] = {};
   std::vector<Insn> insns;
   bool last_sets_eip = false;  // the final instruction is a control transfer
+  uint64_t execs = 0;          // times entered (per-class counts are folded in lazily)
 };
 
 class Engine : public CodeWriteListener {
@@ -45,6 +46,8 @@ class Engine : public CodeWriteListener {
   void stop() { stop_requested_ = true; }
 
   void flush();  // discard every block
+  // Executed instructions per privilege class, including blocks still in the cache.
+  void class_totals(uint64_t out[kNumInsnClasses]) const;
   uint64_t blocks_live() const { return blocks_.size(); }
 
   // CodeWriteListener.
@@ -63,6 +66,7 @@ class Engine : public CodeWriteListener {
   void exec_block(Block& b);
   void exec_one(const Insn& i, const OpRow* row, bool tf_before);
   void invalidate_page(uint32_t ppage);
+  void retire(std::unique_ptr<Block> b);  // fold its counts into the stats, free it later
 
   Cpu& cpu_;
   std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
