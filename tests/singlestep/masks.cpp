@@ -92,6 +92,7 @@ InsnInfo analyse(const TestCase& t) {
   size_t p = 0;
   while (p < in.length && is_prefix(b[p])) {
     if (b[p] == 0xF0) in.lock = true;
+    if (b[p] == 0xF2 || b[p] == 0xF3) in.rep = true;
     if (b[p] == 0x66 || b[p] == 0x67) in.has_66_67 = true;
     if (b[p] == 0x64 || b[p] == 0x65) in.has_fs_gs = true;
     ++p;
@@ -181,6 +182,16 @@ bool stack_overrun_may_be_ss(const TestCase& t, const InsnInfo& in) {
   if (!t.is286 || !t.has_exception || t.exception != 13) return false;
   if (in.status == DecodeStatus::Ok && in.insn.is_mem && in.insn.seg == SS) return true;
   return implicit_stack(in);
+}
+
+int string_overrun_step(const TestCase& t, const InsnInfo& in) {
+  if (!t.is286 || !t.has_exception || t.exception != 13 || in.map0f) return 0;
+  const uint8_t op = in.opcode;
+  const bool string = (op >= 0xA4 && op <= 0xA7) || (op >= 0xAA && op <= 0xAF) ||
+                      (op >= 0x6C && op <= 0x6F);
+  if (!string) return 0;
+  const int size = (op & 1) ? 2 : 1;
+  return (t.initial.value[kFlags] & 0x400) ? -size : size;  // DF
 }
 
 }  // namespace rz::ss

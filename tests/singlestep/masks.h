@@ -14,6 +14,7 @@ namespace rz::ss {
 struct InsnInfo {
   unsigned prefixes = 0;  // prefix bytes before the opcode
   bool lock = false;
+  bool rep = false;       // F2 or F3 prefix
   bool has_66_67 = false, has_fs_gs = false;
   bool map0f = false;
   uint8_t opcode = 0;     // opcode byte (after 0F for two-byte opcodes)
@@ -37,5 +38,12 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in);
 // True when a 286 test's INT 13 stands for what a P6 raises as #SS (12): the 286 reports
 // every real-mode segment overrun as INT 13, the P6 raises #SS for SS-relative accesses.
 bool stack_overrun_may_be_ss(const TestCase& t, const InsnInfo& in);
+
+// For a 286 string instruction (MOVS CMPS STOS LODS SCAS INS OUTS) that ends in INT 13
+// (segment overrun at offset FFFF), the 286 has already advanced SI/DI (and decremented CX
+// under REP) for the faulting iteration; a P6 fault leaves the state from before that
+// iteration (SDM vol. 3, 6.5 "Faults").  Returns the signed pointer step of one iteration,
+// or 0 when the rule does not apply.
+int string_overrun_step(const TestCase& t, const InsnInfo& in);
 
 }  // namespace rz::ss

@@ -137,6 +137,7 @@ void Runner::run_to_hlt(const TestCase& t, Outcome& out) {
 void Runner::compare(const TestCase& t, const InsnInfo& in, Outcome& out) {
   Cpu& c = m_->cpu();
   const uint32_t ignored = ignored_flags(t, in);
+  const int overrun_step = string_overrun_step(t, in);
   for (int r = 0; r < kNumRegs; ++r) {
     const RegId id = RegId(r);
     if (!t.initial.present[id] && !t.final_regs.present[id]) continue;
@@ -154,7 +155,13 @@ void Runner::compare(const TestCase& t, const InsnInfo& in, Outcome& out) {
     actual &= width_mask;
     const uint32_t expected = t.expected(id) & width_mask;
     const uint32_t cmp_mask = id == kFlags ? ~ignored : 0xFFFFFFFFu;
-    if ((actual ^ expected) & cmp_mask) {
+    // A P6 fault undoes the faulting string iteration the 286 had already applied
+    // (masks.h, string_overrun_step): accept the value one iteration earlier as well.
+    uint32_t alternative = expected;
+    if (overrun_step && (id == kSI || id == kDI))
+      alternative = (expected - uint32_t(overrun_step)) & width_mask;
+    if (overrun_step && id == kCX && in.rep) alternative = (expected + 1) & width_mask;
+    if (((actual ^ expected) & cmp_mask) && actual != alternative) {
       std::string line = std::string(reg_name(id, wide)) + ": expected " +
                          hex(expected, wide ? 8 : 4) + " got " + hex(actual, wide ? 8 : 4);
       if (id == kFlags)
