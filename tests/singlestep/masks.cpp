@@ -119,6 +119,14 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   // The harness sets tests up in real mode only (segment base = selector << 4).
   if (t.initial.present[kCR0] && (t.initial.value[kCR0] & 1)) return "CR0.PE set: not a real-mode test";
   if (t.initial.value[kFlags] & (1u << 17)) return "EFLAGS.VM set: not a real-mode test";
+  // SHLD/SHRD with a 16-bit operand and a (5-bit masked) count above 16: the SDM says the
+  // destination and the flags are undefined.
+  if (in.map0f && in.status == DecodeStatus::Ok && in.insn.osz == 2 &&
+      (in.opcode == 0xA4 || in.opcode == 0xA5 || in.opcode == 0xAC || in.opcode == 0xAD)) {
+    const unsigned count =
+        ((in.opcode & 1) ? t.initial.value[kCX] : in.insn.imm) & 0x1F;
+    if (count > 16) return "SHLD/SHRD count > 16: result undefined";
+  }
   if (!t.is286) return nullptr;
   // --- 80286 tests ---
   if (in.map0f) {
@@ -143,6 +151,22 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   // A 286 wraps IP inside the segment when an instruction runs past offset FFFF; a P6 in
   // real mode raises #GP(0) at the CS limit (SDM vol. 3, 20.1.4).
   if (t.initial.value[kIP] + in.length > 0x10000) return "instruction crosses IP FFFF";
+  // The 286 test machine has no 80287: ESC opcodes only compute their address there.  A P6
+  // has its x87 on chip, so x87 stores write memory (or AX for FNSTSW AX) where the 286
+  // wrote nothing, and ESC encodings the x87 leaves undefined raise #UD.  Forms that only
+  // read memory or change x87 registers are still run (integer state must not change).
+  if (!in.map0f && in.opcode >= 0xD8 && in.opcode <= 0xDF) {
+    if (in.status != DecodeStatus::Ok) return "ESC form undefined on the P6 x87 (286: no x87)";
+    const unsigned esc = in.opcode - 0xD8;
+    if (in.mod == 3) {
+      if (esc == 7 && in.reg == 4) return "x87 store (FNSTSW AX): 286 test had no x87";
+    } else {
+      // Memory-store forms: D9 /2 /3 /6 /7, DB /1 /2 /3 /7, DD /1 /2 /3 /6 /7,
+      // DF /1 /2 /3 /6 /7 (SDM vol. 2 appendix A, table A-7..A-22).
+      static const uint8_t kStores[8] = {0x00, 0xCC, 0x00, 0x8E, 0x00, 0xCE, 0x00, 0xCE};
+      if (kStores[esc] & (1u << in.reg)) return "x87 store to memory: 286 test had no x87";
+    }
+  }
   // The 286 limits instructions to 10 bytes (#GP(13) beyond); a P6 allows 15.
   if (in.length > 10 && t.has_exception && t.exception == 13) return "286 10-byte length limit";
   return nullptr;
@@ -174,6 +198,14 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in) {
       if (count != 1) undef |= 0x800;  // OF
       if (!rotate) undef |= 0x10;      // AF
     }
+  }
+  if (in.map0f && in.status == DecodeStatus::Ok &&
+      (op == 0xA4 || op == 0xA5 || op == 0xAC || op == 0xAD)) {
+    // SHLD/SHRD (SDM vol. 2 "Flags Affected"): a zero count changes no flag; AF is
+    // undefined after any non-zero count, OF after a count other than 1.
+    const unsigned count = ((op & 1) ? t.initial.value[kCX] : in.insn.imm) & 0x1F;
+    undef = 0;
+    if (count != 0) undef |= 0x10 | (count != 1 ? 0x800 : 0);
   }
   return mask | undef;
 }
