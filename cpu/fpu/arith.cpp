@@ -122,8 +122,7 @@ F80 div(Env& env, F80 a, F80 b) {
   }
   if (cb == Cls::Zero) {
     if (ca == Cls::Zero) return invalid(env);
-    if (denormal_stop(env, ca)) return a;
-    env.exc |= kZE;
+    env.exc |= kZE;  // a denormal dividend does not also raise DE
     return f80_inf(s);
   }
   if (denormal_stop(env, ca, cb)) return a;
@@ -266,13 +265,16 @@ F80 partial_remainder(Env& env, F80 a, F80 b, bool round, unsigned* quot, bool* 
   if (screen2(env, a, b, ca, cb, &out)) return out;
   if (ca == Cls::Inf || cb == Cls::Zero) return invalid(env);
   if (denormal_stop(env, ca, cb)) return a;
-  if (ca == Cls::Zero || cb == Cls::Inf) return a;
-  Num x = unpack(a), y = unpack(b);
+  if (ca == Cls::Zero) return a;
+  Num x = unpack(a);
+  if (cb == Cls::Inf) return round_f80(env, x.sign, x.exp, u128(x.sig) << 64);
+  Num y = unpack(b);
   int32_t d = x.exp - y.exp;
-  if (d < -1 || (d == -1 && !round)) return a;
+  const F80 same = round_f80(env, x.sign, x.exp, u128(x.sig) << 64);  // pseudo-denormals normalise
+  if (d < -1 || (d == -1 && !round)) return same;
   bool sign = x.sign;
   if (d == -1) {  // FPREM1 with |a| < |b|: a - b*sign when |a| > |b|/2
-    if (x.sig <= y.sig) return a;
+    if (x.sig <= y.sig) return same;
     // result = (2*sy - sx) at exponent of a, sign flipped
     u128 r = (u128(y.sig) << 1) - x.sig;
     *quot = 1;

@@ -116,13 +116,15 @@ F80 propagate_nan(Env& env, F80 a) {
   return a;
 }
 
-// SDM vol. 1 table 4-7: an SNaN is quieted; of two NaNs the one with the larger
-// significand is delivered; a NaN beats a number.
+// SDM vol. 1 table 4-7: an SNaN is quieted; a QNaN beats an SNaN; of two NaNs of the same
+// kind the one with the larger significand is delivered; a NaN beats a number.
 F80 propagate_nan(Env& env, F80 a, F80 b) {
   const Cls ca = classify(a), cb = classify(b);
   if (ca == Cls::SNaN || cb == Cls::SNaN) env.exc |= kIE;
   a.mant |= kQuiet;
   b.mant |= kQuiet;
+  if (ca == Cls::SNaN && cb == Cls::QNaN) return b;  // a QNaN operand beats an SNaN
+  if (cb == Cls::SNaN && ca == Cls::QNaN) return a;
   if (is_nan(ca) && is_nan(cb)) {
     if (a.mant != b.mant) return a.mant > b.mant ? a : b;
     return sign_of(a) ? b : a;
