@@ -63,8 +63,8 @@ void commit_compare(Cpu& c, Env& e, fp::Rel r, int pops) {
   FpuState& f = c.fpu;
   f.fsw |= e.exc & 0x3F;
   update_es(c);
+  set_cc(f, cc_of(r));  // the condition codes are written even when an exception is unmasked
   if (blocked(e)) return;
-  set_cc(f, cc_of(r));
   for (int k = 0; k < pops; ++k) pop(f);
 }
 

@@ -226,6 +226,10 @@ F80 scale(Env& env, F80 a, F80 b) {
   }
   if (denormal_stop(env, ca, cb)) return a;
   if (ca == Cls::Zero || ca == Cls::Inf) return a;
+  if (cb == Cls::Zero) {  // unchanged, a pseudo-denormal in its normal form
+    if (biased_exp(a) == 0 && (a.mant & kJ)) a.se |= 1;
+    return a;
+  }
   // n = trunc(b), clamped far beyond any representable scaling.
   int64_t n = 0;
   if (cb != Cls::Zero) {
@@ -267,14 +271,19 @@ F80 partial_remainder(Env& env, F80 a, F80 b, bool round, unsigned* quot, bool* 
   if (denormal_stop(env, ca, cb)) return a;
   if (ca == Cls::Zero) return a;
   Num x = unpack(a);
-  if (cb == Cls::Inf) return round_f80(env, x.sign, x.exp, u128(x.sig) << 64);
+  // Operands returned unchanged keep their encoding, except that a pseudo-denormal comes
+  // back with the exponent (1) it stands for.
+  F80 same = a;
+  if (biased_exp(a) == 0 && (a.mant & kJ)) same.se |= 1;
+  if (cb == Cls::Inf) return same;
   Num y = unpack(b);
   int32_t d = x.exp - y.exp;
-  const F80 same = round_f80(env, x.sign, x.exp, u128(x.sig) << 64);  // pseudo-denormals normalise
-  if (d < -1 || (d == -1 && !round)) return same;
+  // |a| < |b| (or below |b|/2 for FPREM1): a itself, through the rounding path (a tiny a
+  // underflows like a computed result).
+  if (d < -1 || (d == -1 && !round)) return round_f80(env, x.sign, x.exp, u128(x.sig) << 64);
   bool sign = x.sign;
   if (d == -1) {  // FPREM1 with |a| < |b|: a - b*sign when |a| > |b|/2
-    if (x.sig <= y.sig) return same;
+    if (x.sig <= y.sig) return round_f80(env, x.sign, x.exp, u128(x.sig) << 64);
     // result = (2*sy - sx) at exponent of a, sign flipped
     u128 r = (u128(y.sig) << 1) - x.sig;
     *quot = 1;

@@ -91,7 +91,6 @@ void ftst(Cpu& c, const Insn& i) {
   fp::Rel r = fp::compare(e, st(f, 0), fp::f80_zero(false), false);
   f.fsw |= e.exc & 0x3F;
   update_es(c);
-  if (blocked(e)) return;
   set_cc(f, r == fp::Rel::Greater ? 0 : r == fp::Rel::Less ? SW_C0
             : r == fp::Rel::Equal ? SW_C3 : (SW_C0 | SW_C2 | SW_C3));
 }

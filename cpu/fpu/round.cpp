@@ -38,10 +38,10 @@ Rounded round_to(Env& env, bool sign, int32_t e, u128 v, const Format& f, int pr
     if (!env.masked(kUE) && wrap) {
       e += wrap;
       tiny = false;
-      if (e < f.emin) {  // beyond even the wrapped range: denormalise in the wrapped range
-        v = shift_right_sticky(v, f.emin - e);
-        e = f.emin;
-        denormal = true;
+      if (e < f.emin) {  // beyond even the wrapped range: a signed zero
+        env.exc |= kPE;
+        env.c1 = false;
+        return Rounded{sign, f.emin, 0};
       }
     } else {
       v = shift_right_sticky(v, f.emin - e);
@@ -78,7 +78,10 @@ Rounded round_to(Env& env, bool sign, int32_t e, u128 v, const Format& f, int pr
     env.exc |= kOE;
     if (!env.masked(kOE) && wrap) {
       r.exp -= wrap;
-      return r;
+      if (r.exp <= f.emax) return r;
+      env.exc |= kPE;  // beyond even the wrapped range: infinity
+      env.c1 = true;
+      return Rounded{sign, f.emax + 1, kJ};
     }
     env.exc |= kPE;
     const bool to_inf = env.rc == kRoundNearest || (env.rc == kRoundUp && !sign) ||
