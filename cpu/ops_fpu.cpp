@@ -91,8 +91,12 @@ void arith_m(Cpu& c, const Insn& i) {
   }
   Env e = env_of(f, !cmp);
   F80 b = convert<S>(e, raw);
+  // A denormal memory operand raises DE only when the operation goes ahead: not next to a
+  // NaN or an unsupported encoding.
+  const fp::Cls ca = fp::classify(st(f, 0)), cb = fp::classify(b);
+  if (fp::is_nan(ca) || ca == fp::Cls::Unsupported || fp::is_nan(cb)) e.exc &= uint16_t(~fp::kDE);
   if (cmp) {
-    fp::Rel r = blocked(e) ? fp::Rel::Unordered : fp::compare(e, st(f, 0), b, false);
+    fp::Rel r = fp::compare(e, st(f, 0), b, false);
     commit_compare(c, e, r, pops);
     return;
   }
@@ -187,7 +191,7 @@ void push_result(Cpu& c, Env& e, F80 v) {
   f.fsw |= e.exc & 0x3F;
   set_c1(f, false);
   update_es(c);
-  if (blocked(e)) return;
+  if (e.exc & ~e.masks & fp::kIE) return;  // an unmasked DE does not stop a load
   push(f, v);
 }
 
@@ -198,6 +202,7 @@ void fld_m(Cpu& c, const Insn& i) {
   note_ip(c, i);
   Env e = env_of(c.fpu, false);
   F80 v = convert<S>(e, raw);
+  if (fp::classify(v) == fp::Cls::SNaN) v = fp::propagate_nan(e, v);  // IE, quieted
   push_result(c, e, v);
 }
 

@@ -2,8 +2,9 @@
 // 16/32/64-bit integers (FILD/FIST/FISTP), single and double real (FLD/FST m32/m64),
 // 18-digit packed BCD (FBLD/FBSTP).
 //
-// Loads of integers, BCD and finite reals are exact; loading a single/double denormal
-// raises DE and an SNaN raises IE (quieted).  Stores round with the rounding control; an
+// Loads of integers, BCD and finite reals are exact; converting a single/double denormal
+// raises DE; NaNs keep their kind (FLD quiets an SNaN with IE, arithmetic applies the
+// two-operand NaN rules).  Stores round with the rounding control; an
 // integer store that does not fit raises IE and (masked) writes the integer indefinite.
 #include "cpu/fpu/softfloat.h"
 
@@ -30,10 +31,7 @@ int64_t to_int(Env& env, F80 a, int bits, bool* ok) {
     *ok = true;
     return 0;
   }
-  if (ca == Cls::Denormal) {
-    env.exc |= kDE;
-    if (!env.masked(kDE)) return 0;
-  }
+  // A denormal source does not raise DE on an integer store (the host x87 agrees).
   Num x = unpack(a);
   if (x.exp >= bits) {  // |a| >= 2^bits: never fits
     env.exc |= kIE;
@@ -70,8 +68,7 @@ namespace {
 F80 from_ieee(Env& env, bool s, int e, uint64_t frac, int fbits, int bias, int emax_biased) {
   if (e == emax_biased) {
     if (frac == 0) return f80_inf(s);
-    F80 n = make_f80(s, 0x7FFF, kJ | (frac << (63 - fbits)));
-    return propagate_nan(env, n);
+    return make_f80(s, 0x7FFF, kJ | (frac << (63 - fbits)));  // an SNaN stays signalling
   }
   if (e == 0) {
     if (frac == 0) return f80_zero(s);
@@ -104,10 +101,7 @@ uint64_t to_ieee(Env& env, F80 a, const Format& f, int fbits, int bias) {
     case Cls::Zero: return sign;
     default: break;
   }
-  if (ca == Cls::Denormal) {
-    env.exc |= kDE;
-    if (!env.masked(kDE)) return 0;
-  }
+  // A denormal source does not raise DE on a store (the host x87 agrees).
   Num x = unpack(a);
   Rounded r = round_to(env, x.sign, x.exp, u128(x.sig) << 64, f, f.prec, 0);
   if (r.exp > f.emax) return sign | exp_inf;
@@ -142,7 +136,7 @@ void to_bcd(Env& env, F80 a, uint8_t out[10], bool* ok) {
   uint64_t m = v < 0 ? 0 - uint64_t(v) : uint64_t(v);
   *ok = fits && m <= 999999999999999999ull;
   if (!*ok) {
-    env.exc |= kIE | (t.exc & kDE);
+    env.exc |= kIE;
     for (int k = 0; k < 7; ++k) out[k] = 0;
     out[7] = 0xC0;
     out[8] = out[9] = 0xFF;

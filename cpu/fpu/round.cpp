@@ -35,6 +35,7 @@ Rounded round_to(Env& env, bool sign, int32_t e, u128 v, const Format& f, int pr
   bool denormal = false;
   if (tiny) {
     env.exc |= kUE * !env.masked(kUE);
+    if (!env.masked(kUE) && !wrap) return Rounded{sign, f.emin, 0};  // memory: not stored
     if (!env.masked(kUE) && wrap) {
       e += wrap;
       tiny = false;
@@ -76,6 +77,11 @@ Rounded round_to(Env& env, bool sign, int32_t e, u128 v, const Format& f, int pr
   (void)denormal;
   if (e > f.emax) {
     env.exc |= kOE;
+    if (!env.masked(kOE) && !wrap) {  // memory destination: nothing stored, only OE
+      env.exc &= uint16_t(~kPE);
+      env.c1 = false;
+      return Rounded{sign, f.emax + 1, kJ};
+    }
     if (!env.masked(kOE) && wrap) {
       r.exp -= wrap;
       if (r.exp <= f.emax) return r;

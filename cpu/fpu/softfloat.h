@@ -119,6 +119,7 @@ F80 from_int(int64_t v);
 // Round to an integer of `bits` (16/32/64) with env.rc; out of range, NaN, infinity:
 // IE and the integer indefinite (0x8000...).  *ok is false when IE was raised.
 int64_t to_int(Env& env, F80 a, int bits, bool* ok);
+// Exact widening; a denormal raises DE; an SNaN is returned still signalling.
 F80 from_f32(Env& env, uint32_t v);
 F80 from_f64(Env& env, uint64_t v);
 uint32_t to_f32(Env& env, F80 a);
