@@ -267,7 +267,7 @@ void fptan(Cpu& c, const Insn& i) {
   raise(c, e);
   if (blocked(e)) return;
   write_st(f, 0, t);
-  push(f, fp::f80_one());
+  push(f, fp::is_nan(fp::classify(t)) ? t : fp::f80_one());  // a NaN result is pushed twice
 }
 
 template <int Kind>  // 0 FSIN, 1 FCOS, 2 FSINCOS

@@ -169,12 +169,14 @@ bool screen_log(Env& env, F80 x, F80 y, F80* out) {
     *out = propagate_nan(env, x, y);
     return true;
   }
-  if (cx == Cls::Denormal || cy == Cls::Denormal) {
+  return false;
+}
+
+// DE for denormal operands once the operation is known to be valid; true: stop (unmasked).
+bool denormal_log(Env& env, F80 x, F80 y) {
+  if (classify(x) == Cls::Denormal || classify(y) == Cls::Denormal) {
     env.exc |= kDE;
-    if (!env.masked(kDE)) {
-      *out = y;
-      return true;
-    }
+    return !env.masked(kDE);
   }
   return false;
 }
@@ -188,13 +190,15 @@ F80 fyl2x(Env& env, F80 x, F80 y) {
   if (sign_of(x) && cx != Cls::Zero) return invalid(env);
   if (cx == Cls::Zero) {  // log2(0) = -inf
     if (cy == Cls::Zero) return invalid(env);
-    if (cy != Cls::Inf) env.exc |= kZE;
+    if (cy != Cls::Inf) env.exc |= kZE;  // (a denormal y raises no DE here)
     return f80_inf(!sign_of(y));
   }
   if (cx == Cls::Inf) {
     if (cy == Cls::Zero) return invalid(env);
+    if (denormal_log(env, x, y)) return y;
     return f80_inf(sign_of(y));
   }
+  if (denormal_log(env, x, y)) return y;
   XF xx = xf_from(x);
   if (xx.e == 0 && xx.m == (u128(1) << 127)) return times_log(env, y, XF{});  // log2(1) = +0
   return times_log(env, y, xf_log2(xx));
@@ -207,9 +211,15 @@ F80 fyl2xp1(Env& env, F80 x, F80 y) {
   if (cx == Cls::Inf) {
     if (sign_of(x)) return invalid(env);
     if (classify(y) == Cls::Zero) return invalid(env);
+    if (denormal_log(env, x, y)) return y;
     return f80_inf(sign_of(y));
   }
-  if (cx == Cls::Zero) return times_log(env, y, XF{sign_of(x), 0, 0});
+  if (cx == Cls::Zero) {
+    if (classify(y) == Cls::Inf) return invalid(env);
+    if (denormal_log(env, x, y)) return y;
+    return times_log(env, y, XF{sign_of(x), 0, 0});
+  }
+  if (denormal_log(env, x, y)) return y;
   const XF xx = xf_from(x), one = xf_int(1);
   if (xx.s && xf_cmp_abs(xx, one) >= 0) {  // 1 + x <= 0
     if (xf_cmp_abs(xx, one) == 0) return fyl2x(env, f80_zero(false), y);
