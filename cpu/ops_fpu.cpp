@@ -79,13 +79,12 @@ void arith_m(Cpu& c, const Insn& i) {
   constexpr bool cmp = O == Op::Com || O == Op::Comp;
   const int pops = O == Op::Comp ? 1 : 0;
   if (empty(f, 0)) {
-    if (stack_underflow(c)) {
-      if (cmp) {
-        set_cc(f, SW_C0 | SW_C2 | SW_C3);
-        for (int k = 0; k < pops; ++k) pop(f);
-      } else {
-        write_st(f, 0, fp::f80_indefinite());
-      }
+    const bool masked = stack_underflow(c);
+    if (cmp) {
+      set_cc(f, SW_C0 | SW_C2 | SW_C3);  // "unordered" even when IE is unmasked
+      if (masked) for (int k = 0; k < pops; ++k) pop(f);
+    } else if (masked) {
+      write_st(f, 0, fp::f80_indefinite());
     }
     return;
   }
@@ -142,10 +141,9 @@ void com_r(Cpu& c, const Insn& i) {
   FpuState& f = c.fpu;
   const unsigned n = i.modrm_rm;
   if (empty(f, 0) || empty(f, n)) {
-    if (stack_underflow(c)) {
-      set_cc(f, SW_C0 | SW_C2 | SW_C3);
-      for (int k = 0; k < Pops; ++k) pop(f);
-    }
+    const bool masked = stack_underflow(c);
+    set_cc(f, SW_C0 | SW_C2 | SW_C3);  // "unordered" even when IE is unmasked
+    if (masked) for (int k = 0; k < Pops; ++k) pop(f);
     return;
   }
   Env e = env_of(f, false);
@@ -237,13 +235,8 @@ void fld_r(Cpu& c, const Insn& i) {
   note_ip(c, i);
   FpuState& f = c.fpu;
   const unsigned n = i.modrm_rm;
-  if (empty(f, n)) {
-    if (stack_underflow(c)) {
-      if (!empty(f, 7)) {
-        stack_overflow(c);
-      }
-      push(f, fp::f80_indefinite());
-    }
+  if (empty(f, n)) {  // underflow takes priority over a full stack (C1 = 0)
+    if (stack_underflow(c)) push(f, fp::f80_indefinite());
     return;
   }
   Env e = env_of(f, false);

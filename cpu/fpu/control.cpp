@@ -84,7 +84,8 @@ void ftst(Cpu& c, const Insn& i) {
   note_ip(c, i);
   FpuState& f = c.fpu;
   if (empty(f, 0)) {
-    if (stack_underflow(c)) set_cc(f, SW_C0 | SW_C2 | SW_C3);
+    stack_underflow(c);
+    set_cc(f, SW_C0 | SW_C2 | SW_C3);  // even when IE is unmasked
     return;
   }
   Env e = env_of(f, false);
@@ -137,7 +138,7 @@ void ffree(Cpu& c, const Insn& i) {
   note_ip(c, i);
   FpuState& f = c.fpu;
   set_tag(f, phys(f, i.modrm_rm), kTagEmpty);
-  if (Pop) set_top(f, top(f) + 1);
+  if (Pop) pop(f);
 }
 
 template <int Delta>

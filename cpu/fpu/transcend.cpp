@@ -136,13 +136,14 @@ F80 f2xm1(Env& env, F80 a) {
     if (!env.masked(kDE)) return a;
   }
   XF x = xf_from(a);
-  if (x.e <= 0) return xf_round(env, xf_expm1(xf_mul(x, xf_ln2())));
-  // Outside the architected domain: 2^n * 2^f - 1 with |f| <= 1/2.
-  const int32_t clamp = x.e > 20 ? (1 << 20) : 0;
-  int64_t n = clamp ? (x.s ? -clamp : clamp) : int64_t(uint64_t(x.m >> (127 - x.e))) * (x.s ? -1 : 1);
-  XF f = clamp ? XF{} : xf_sub(x, xf_int(n));
-  XF p = xf_add(xf_expm1(xf_mul(f, xf_ln2())), xf_int(1));
-  return xf_round(env, xf_sub(xf_ldexp(p, int(n)), xf_int(1)));
+  if (x.e > 0 || (x.e == 0 && x.m != (u128(1) << 127))) {
+    // |x| > 1: outside the domain the SDM gives.  Intel processors return the operand
+    // unchanged and report PE; so do we.
+    env.exc |= kPE;
+    env.c1 = false;
+    return a;
+  }
+  return xf_round(env, xf_expm1(xf_mul(x, xf_ln2())));
 }
 
 namespace {
