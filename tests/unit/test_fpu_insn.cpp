@@ -268,3 +268,43 @@ TEST(FpuInsn, TranscendentalSinOutOfRangeSetsC2) {
 
 }  // namespace
 }  // namespace rz::test
+
+namespace rz::test {
+namespace {
+
+TEST(FpuInsn, EnvironmentProtectedModeLayouts) {
+  // FLD1 (at 0x1000); FNSTENV [3000]; 66 FNSTENV [3040].  CR0.PE is set with the real-mode
+  // segment caches left in place: only the layout choice depends on it here.
+  Snippet s({0xD9, 0xE8, 0xD9, 0x36, 0x00, 0x30, 0x66, 0xD9, 0x36, 0x40, 0x30, 0xF4});
+  s.cpu().cr0 |= CR0_PE;
+  s.cpu().seg[CS].sel = 0x0008;
+  s.cpu().seg[DS].sel = 0x0010;
+  s.run();
+  // 16-bit protected: FIP offset, FCS selector, FDP, FDS.
+  EXPECT_EQ(rd16(s, kData + 6), 0x1000);
+  EXPECT_EQ(rd16(s, kData + 8), 0x0008);
+  // 32-bit protected: FIP, FCS | FOP << 16.
+  EXPECT_EQ(rd32(s, kData + 0x40 + 12), 0x1000u);
+  EXPECT_EQ(rd32(s, kData + 0x40 + 16), 0x0008u | (0x1E8u << 16));
+  EXPECT_EQ(rd32(s, kData + 0x40 + 24) & 0xFFFF, 0x0000u);  // FDS: FLD1 has no memory operand
+}
+
+TEST(FpuInsn, WaitingFinitDecodesAsWaitPlusFninit) {
+  // FLD1; FINIT (9B DB E3); HLT
+  Snippet s({0xD9, 0xE8, 0x9B, 0xDB, 0xE3, 0xF4});
+  s.run();
+  EXPECT_EQ(s.cpu().eip, 0x1006u);
+  EXPECT_EQ(s.cpu().fpu.ftw, 0xFFFF);
+  EXPECT_EQ(s.cpu().fpu.fcw, 0x037F);
+}
+
+TEST(FpuInsn, FldcwUnmaskingAPendingFlagSetsEs) {
+  // FLDZ; FLD1; FDIV ST(0),ST(1) (ZE masked: flag only); FLDCW [3000] (unmask ZE)
+  Snippet s({0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1, 0xD9, 0x2E, 0x00, 0x30, 0xF4});
+  wr16(s, kData, 0x037B);
+  s.run();
+  EXPECT_EQ(s.cpu().fpu.fsw & (SW_ZE | SW_ES | SW_B), SW_ZE | SW_ES | SW_B);
+}
+
+}  // namespace
+}  // namespace rz::test
