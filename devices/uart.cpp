@@ -247,20 +247,19 @@ void Uart16550::write(unsigned reg, uint8_t v) {
       break;
     case 2: {
       bool enable = v & 0x01;
+      // Emptying a non-empty transmit FIFO makes THR empty: a new THRE event.
+      bool had_tx = s_.tx_count != 0;
       if (enable != s_.fifo_enabled) {
         s_.rx_count = s_.tx_count = 0;
         s_.rx_head = s_.tx_head = 0;
         s_.fifo_enabled = enable;
-        if (s_.ier & kIerThre) s_.thre_pending = true;
       }
       if (enable) {
         if (v & 0x02) s_.rx_count = s_.rx_head = 0;
-        if (v & 0x04) {
-          s_.tx_count = s_.tx_head = 0;
-          if (s_.ier & kIerThre) s_.thre_pending = true;
-        }
+        if (v & 0x04) s_.tx_count = s_.tx_head = 0;
         s_.fcr_trigger = v & 0xC0;
       }
+      if (had_tx && s_.tx_count == 0) s_.thre_pending = true;
       s_.timeout_pending = false;
       arm_timeout();
       kick_rx_pace();
