@@ -258,6 +258,42 @@ TEST(DevPit, Mode2NewCountAtEndOfPeriod) {
   EXPECT_EQ(r.rises, 3);
 }
 
+TEST(DevPit, Mode3NewCountAtEndOfHalfCycle) {
+  PitRig r;
+  r.program(0, 3, 100);  // loaded at 1: high 1-50, low 51-100, rise at 101
+  r.at(20);
+  r.bus.write(0x40, 1, 10);
+  r.bus.write(0x40, 1, 0);
+  r.at(50);
+  EXPECT_TRUE(r.pit.out(0));
+  r.at(51);  // the old high half ends; the new count starts with its low half
+  EXPECT_FALSE(r.pit.out(0));
+  r.at(55);
+  EXPECT_FALSE(r.pit.out(0));
+  r.at(56);
+  EXPECT_TRUE(r.pit.out(0));
+  EXPECT_EQ(r.rises, 1);
+  r.at(66);
+  EXPECT_EQ(r.rises, 2);
+}
+
+TEST(DevPit, Mode2GateLowForcesOutHighAndReloads) {
+  PitRig r;
+  r.program(2, 2, 10);
+  auto out2 = [&] { return (r.bus.read(0x61, 1) & 0x20) != 0; };
+  r.bus.write(0x61, 1, 0x01);  // load at 1: low at 10
+  r.at(10);
+  EXPECT_FALSE(out2());
+  r.bus.write(0x61, 1, 0x00);  // gate low: OUT high at once
+  EXPECT_TRUE(out2());
+  r.at(30);
+  r.bus.write(0x61, 1, 0x01);  // reload at 31: low again at 40
+  r.at(39);
+  EXPECT_TRUE(out2());
+  r.at(40);
+  EXPECT_FALSE(out2());
+}
+
 TEST(DevPit, RefreshToggleFollowsVirtualTime) {
   PitRig r;
   uint8_t a = uint8_t(r.bus.read(0x61, 1) & 0x10);

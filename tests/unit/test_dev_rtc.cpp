@@ -81,6 +81,21 @@ TEST(DevRtc, BinaryAnd12HourModes) {
   EXPECT_EQ(r.rd(4), 0x80 | 0x12);
 }
 
+TEST(DevRtc, TwelveHourMidnightAndNoon) {
+  RtcRig r(at_time(2024, 1, 1, 0, 15, 0));
+  r.wr(0x0B, 0x00);  // 12-hour BCD
+  EXPECT_EQ(r.rd(4), 0x12);  // 12 AM
+  RtcRig n(at_time(2024, 1, 1, 12, 15, 0));
+  n.wr(0x0B, 0x00);
+  EXPECT_EQ(n.rd(4), 0x80 | 0x12);  // 12 PM
+  n.wr(1, 0x00);
+  n.wr(3, 0x16);
+  n.wr(5, 0x80 | 0x12);  // alarm at 12:16:00 PM in 12-hour form
+  n.wr(0x0B, 0x20);
+  n.sched.advance_to(60 * kS);
+  EXPECT_EQ(n.rises, 1);
+}
+
 TEST(DevRtc, SetBitFreezesAndUpdatesRestartOneSecondLater) {
   RtcRig r;
   r.wr(0x0B, 0x82);
