@@ -23,7 +23,7 @@
 namespace rz {
 
 struct Pic8259State {
-  uint8_t irr = 0, isr = 0, imr = 0;
+  uint8_t irr = 0, isr = 0, imr = 0xFF;  // undefined until ICW1; kept quiet (masked)
   uint8_t input = 0;      // current levels of IR0-7
   uint8_t level_mode = 0;  // per input: 1 = level triggered (ELCR or ICW1 LTIM)
   uint8_t elcr = 0;        // PIIX ELCR bits for this chip

@@ -42,7 +42,10 @@ int64_t period(const PitChannelState& c) { return c.n < 2 ? 2 : c.n; }
 
 Pit::Pit(Scheduler& sched) : sched_(sched) {
   ch_[2].gate = false;  // port 0x61 bit 0 is clear at reset
+  // Before programming OUT is undefined; take it as high (as every mode but 0 starts),
+  // so IRQ0 sees its first rising edge at the first real low-to-high transition.
   for (auto& c : ch_) c.out_reported = true;
+  irq0_.raise();
 }
 
 Pit::~Pit() {
