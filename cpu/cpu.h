@@ -128,18 +128,26 @@ void probe_write(Cpu& c, uint32_t lin, unsigned size, bool user);
 // Raise the fault for a failed segment check (#GP(0), or #SS(0) for SS).
 [[noreturn]] void segment_fault(Cpu& c, unsigned seg);
 
+// TLB hit test shared by the fast paths: the tag for (kind, privilege) matches and the
+// access does not cross the page.
+template <typename T>
+inline bool tlb_hit(const TlbEntry& e, uint32_t lin, unsigned tag_index) {
+  return e.tag[tag_index] == (lin >> 12) && (lin & 0xFFF) <= 0x1000 - sizeof(T);
+}
+inline uint8_t* tlb_host(const TlbEntry& e, uint32_t lin) {
+  return reinterpret_cast<uint8_t*>(e.addend + lin);
+}
+
 template <typename T>
 inline T read_lin(Cpu& c, uint32_t lin, bool user) {
-  if ((lin & 0xFFF) <= 0x1000 - sizeof(T)) {
-    if (uint8_t* p = c.mmu->lookup(lin, Access::Read, user)) return load_host<T>(p);
-  }
+  const TlbEntry& e = c.mmu->entry(lin);
+  if (__builtin_expect(tlb_hit<T>(e, lin, user ? 2 : 0), 1)) return load_host<T>(tlb_host(e, lin));
   return T(read_lin_slow(c, lin, sizeof(T), user));
 }
 template <typename T>
 inline void write_lin(Cpu& c, uint32_t lin, T v, bool user) {
-  if ((lin & 0xFFF) <= 0x1000 - sizeof(T)) {
-    if (uint8_t* p = c.mmu->lookup(lin, Access::Write, user)) return store_host<T>(p, v);
-  }
+  const TlbEntry& e = c.mmu->entry(lin);
+  if (__builtin_expect(tlb_hit<T>(e, lin, user ? 3 : 1), 1)) return store_host<T>(tlb_host(e, lin), v);
   write_lin_slow(c, lin, sizeof(T), v, user);
 }
 
@@ -181,9 +189,8 @@ struct MemRef {
 template <typename T>
 inline MemRef<T> ref_mem(Cpu& c, unsigned seg, uint32_t off) {
   uint32_t lin = lin_write<sizeof(T)>(c, seg, off);
-  if ((lin & 0xFFF) <= 0x1000 - sizeof(T)) {
-    if (uint8_t* p = c.mmu->lookup(lin, Access::Write, c.user())) return {p, lin};
-  }
+  const TlbEntry& e = c.mmu->entry(lin);
+  if (__builtin_expect(tlb_hit<T>(e, lin, c.user() ? 3 : 1), 1)) return {tlb_host(e, lin), lin};
   probe_write(c, lin, sizeof(T), c.user());
   return {nullptr, lin};
 }

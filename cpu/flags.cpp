@@ -45,9 +45,32 @@ uint32_t compute_arith_flags(const LazyFlags& lf) {
   }
 }
 
-bool get_cf_slow(const CpuState& s) { return compute_arith_flags(s.lf) & CF; }
+uint32_t compute_cf(const LazyFlags& lf) {
+  const uint32_t szi = lf.op % 3;
+  const uint32_t m = szi == 0 ? 0xFFu : szi == 1 ? 0xFFFFu : 0xFFFFFFFFu;
+  const uint32_t res = lf.res & m, s1 = lf.src1 & m, s2 = lf.src2 & m;
+  switch (FlagKind(lf.op / 3)) {
+    case FlagKind::Add: return res < s1 ? CF : 0;
+    case FlagKind::Adc: return (((res - s1 - s2) & m) ? res <= s1 : res < s1) ? CF : 0;
+    case FlagKind::Sub: return s1 < s2 ? CF : 0;
+    case FlagKind::Sbb: return (((s1 - s2 - res) & m) ? s1 <= s2 : s1 < s2) ? CF : 0;
+    case FlagKind::Logic: return 0;
+  }
+  return 0;
+}
 
 bool test_cc(const CpuState& s, unsigned cc) {
+  // ZF and SF come straight from the result whatever the operation was.
+  if ((cc >> 1) == 2 && (s.lazy & ZF)) {
+    uint32_t szi = s.lf.op % 3;
+    uint32_t m = szi == 0 ? 0xFFu : szi == 1 ? 0xFFFFu : 0xFFFFFFFFu;
+    return ((s.lf.res & m) == 0) != (cc & 1);
+  }
+  if ((cc >> 1) == 4 && (s.lazy & SF)) {
+    uint32_t szi = s.lf.op % 3;
+    uint32_t sign = szi == 0 ? 0x80u : szi == 1 ? 0x8000u : 0x80000000u;
+    return ((s.lf.res & sign) != 0) != (cc & 1);
+  }
   // Fast paths for the common compare-then-branch pairs.
   if ((s.lazy & (ZF | CF | SF | OF)) == (ZF | CF | SF | OF)) {
     const LazyFlags& lf = s.lf;

@@ -26,6 +26,8 @@ inline uint32_t parity_flag(uint32_t v) {
 
 // Materialise all six arithmetic flags from the lazy record (ignores `lazy`).
 uint32_t compute_arith_flags(const LazyFlags& lf);
+// Only CF (returns CF or 0): INC/DEC preserve CF, so they need just this one.
+uint32_t compute_cf(const LazyFlags& lf);
 
 // Record an ALU result.  `defined` are the flags the instruction writes; any lazy flag it
 // does not write is materialised first so it survives.
@@ -34,7 +36,8 @@ inline void set_lazy(CpuState& s, FlagKind k, uint32_t res, uint32_t s1, uint32_
                      uint32_t defined = kArithFlags) {
   if (defined != kArithFlags && (s.lazy & ~defined)) {
     uint32_t keep = s.lazy & ~defined;
-    s.eflags = (s.eflags & ~keep) | (compute_arith_flags(s.lf) & keep);
+    uint32_t v = keep == CF ? compute_cf(s.lf) : compute_arith_flags(s.lf);
+    s.eflags = (s.eflags & ~keep) | (v & keep);
   }
   s.lf.res = res;
   s.lf.src1 = s1;
@@ -63,7 +66,7 @@ inline void set_flags_explicit(CpuState& s, uint32_t mask, uint32_t values) {
   s.eflags = (s.eflags & ~mask) | (values & mask);
 }
 
-bool get_cf_slow(const CpuState& s);
+inline bool get_cf_slow(const CpuState& s) { return compute_cf(s.lf); }
 inline bool get_cf(const CpuState& s) { return (s.lazy & CF) ? get_cf_slow(s) : (s.eflags & CF); }
 inline bool get_flag(const CpuState& s, uint32_t f) { return get_eflags(s) & f; }
 

@@ -24,7 +24,7 @@ struct MachineConfig {
   int64_t ns_per_insn = 1;
   bool virtual_clock = true;
   double timeout_s = 0;  // 0: none (virtual seconds under the virtual clock)
-  bool no_reboot = true;
+  bool no_reboot = false;  // triple fault: reset like a PC (true: stop the run)
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };

@@ -22,8 +22,10 @@ void print_stats(FILE* f, Machine& m) {
                (unsigned long long)t.full_flushes, (unsigned long long)t.page_flushes);
   static const char* names[kNumInsnClasses] = {"innocuous", "privileged", "IOPL-sensitive",
                                                "sensitive-unprivileged"};
+  uint64_t by_class[kNumInsnClasses];
+  m.engine().class_totals(by_class);
   for (int k = 0; k < kNumInsnClasses; ++k)
-    std::fprintf(f, "executed %-24s %llu\n", names[k], (unsigned long long)c.stats.by_class[k]);
+    std::fprintf(f, "executed %-24s %llu\n", names[k], (unsigned long long)by_class[k]);
 }
 
 }  // namespace rz

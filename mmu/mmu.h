@@ -71,6 +71,9 @@ class Mmu {
     return nullptr;
   }
 
+  // The entry a linear address maps to (for the inline fast paths in cpu/cpu.h).
+  inline const TlbEntry& entry(uint32_t lin) const { return tlb_[(lin >> 12) & (kTlbSize - 1)]; }
+
   // Fast path for instruction fetch: physical address of `lin` if its page is cached for
   // reading at this privilege.
   inline bool lookup_phys(uint32_t lin, bool user, uint32_t& phys) const {

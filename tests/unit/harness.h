@@ -24,6 +24,7 @@ struct Snippet {
     cfg.ram_mb = ram_mb;
     cfg.virtual_clock = true;
     cfg.timeout_s = 1;
+    cfg.no_reboot = true;
     m = std::make_unique<Machine>(cfg);
     Cpu& c = m->cpu();
     for (unsigned s = 0; s < kNumSegs; ++s) load_real(s, 0);
