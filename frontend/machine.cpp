@@ -8,11 +8,34 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <thread>
 
 namespace rz {
 
 Machine::Machine(const MachineConfig& cfg)
-    : cfg_(cfg), mem_(cfg.ram_mb * 1024u * 1024u), mmu_(mem_), cpu_(mmu_, this), engine_(cpu_) {}
+    : cfg_(cfg), mem_(cfg.ram_mb * 1024u * 1024u), mmu_(mem_), cpu_(mmu_, this), engine_(cpu_) {
+  if (cfg_.pc) {
+    PcBoardConfig bc;
+    bc.rtc_start_seconds = cfg_.rtc_start_seconds;
+    board_ = build_pc_board(ports_, sched_, mem_, bc);
+    ack_.board = board_.get();
+    cpu_.pic = &ack_;
+    board_->on_intr_change([this](bool level) { cpu_.intr_line = level; });
+    board_->on_reset([this] {
+      reset_requested_ = true;
+      engine_.stop();
+    });
+  }
+}
+
+void Machine::set_serial_backend(unsigned n, CharBackend* b) {
+  if (board_) board_->set_serial_backend(n, b);
+}
+
+void Machine::reset_cpu() {
+  cpu_.reset();
+  engine_.flush();
+}
 
 Machine::~Machine() = default;
 
@@ -57,6 +80,10 @@ StopReason Machine::run() {
       cfg_.timeout_s > 0 ? int64_t(cfg_.timeout_s * 1e9) : INT64_MAX;
   stop_ = false;
   StopReason why = StopReason::None;
+  const int64_t base_ns = sched_.now();
+  auto host_ns = [&] {
+    return base_ns + std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - t0).count();
+  };
   const int64_t kSlice = 1'000'000;  // at most 1 ms of virtual time between device checks
   while (why == StopReason::None) {
     int64_t now = sched_.now();
@@ -64,24 +91,45 @@ StopReason Machine::run() {
     uint64_t budget = uint64_t(std::max<int64_t>(1, (next - now) / cfg_.ns_per_insn));
     uint64_t ran = engine_.run(budget);
     sched_.advance_to(now + int64_t(ran) * cfg_.ns_per_insn);
+    if (board_) board_->poll_serial();
+    if (poll_hook_ && poll_hook_()) stop_ = true;
+    if (reset_requested_) {
+      reset_requested_ = false;
+      if (cfg_.no_reboot) why = StopReason::Shutdown;
+      else reset_cpu();
+    }
+    if (why != StopReason::None) break;
     if (exit_requested_) why = StopReason::Exit;
     else if (stop_) why = StopReason::Stopped;
     else if (cpu_.shutdown) {
       if (cfg_.no_reboot) why = StopReason::Shutdown;
-      else {
-        cpu_.reset();
-        engine_.flush();
-      }
+      else reset_cpu();
     } else if (cpu_.halted) {
       // A halted CPU with interrupts off (and no NMI) never wakes: the run ends.
       if (!(cpu_.eflags & IF) && !cpu_.nmi_pending) why = StopReason::Halted;
       else if (cpu_.intr_line || cpu_.nmi_pending) cpu_.halted = false;
       else {
         int64_t n = sched_.next_event();
-        if (n == INT64_MAX) why = StopReason::Halted;
-        else sched_.advance_to(n);
+        if (n == INT64_MAX) {
+          why = StopReason::Halted;
+        } else {
+          if (!cfg_.virtual_clock) {
+            // Idle: let host time catch up with the next event (in slices, so the console
+            // stays responsive) instead of burning the host CPU.
+            int64_t wall = host_ns();
+            if (n > wall) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(n - wall, 10'000'000)));
+            n = std::min(n, std::max(sched_.now(), host_ns()));
+          }
+          sched_.advance_to(n);
+        }
         if (cpu_.intr_line) cpu_.halted = false;
       }
+    }
+    // With the host clock, virtual time never falls behind wall time (the guest clock stays
+    // right even when the CPU runs slower than the nominal rate).
+    if (!cfg_.virtual_clock) {
+      int64_t wall = host_ns();
+      if (wall > sched_.now()) sched_.advance_to(wall);
     }
     if (why == StopReason::None) {
       if (cfg_.virtual_clock) {

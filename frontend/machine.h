@@ -11,6 +11,7 @@
 
 #include "cpu/cpu.h"
 #include "devices/bus.h"
+#include "devices/pc_board.h"
 #include "devices/scheduler.h"
 #include "mmu/mmu.h"
 #include "mmu/phys.h"
@@ -25,6 +26,12 @@ struct MachineConfig {
   bool virtual_clock = true;
   double timeout_s = 0;  // 0: none (virtual seconds under the virtual clock)
   bool no_reboot = false;  // triple fault: reset like a PC (true: stop the run)
+  // The PC board's devices (PIC, PIT, RTC, i8042, UARTs, DMA, port 0x92/0x80).  false (the
+  // default for tests): a bare CPU with memory and only the ports the creator adds.  The
+  // command line turns it on unless -machine bare is given.
+  bool pc = false;
+  // RTC start, seconds since 1970 (host local time by default, fixed under --clock=virtual).
+  int64_t rtc_start_seconds = PcBoardConfig::kFixedRtcStart;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
@@ -42,6 +49,14 @@ class Machine : public IoBus {
   // Port hooks used by the bare-metal frontend.
   void add_debugcon(uint16_t port, std::function<void(uint8_t)> sink);
   void add_exit_device(uint16_t iobase, uint16_t iosize);
+
+  PcBoard* board() { return board_.get(); }
+  // Serial port n (0 = COM1) back-end; the Machine does not own it.
+  void set_serial_backend(unsigned n, CharBackend* b);
+  // Keep an object alive as long as the machine (serial back-ends, output files).
+  void keep(std::shared_ptr<void> p) { owned_.push_back(std::move(p)); }
+  // Polled between slices: returning true stops the run (e.g. Ctrl-A x on the console).
+  void set_poll_hook(std::function<bool()> f) { poll_hook_ = std::move(f); }
 
   // Run until the guest stops the machine.  Returns why.
   StopReason run();
@@ -71,6 +86,15 @@ class Machine : public IoBus {
   Engine engine_;
   PortBus ports_;
   Scheduler sched_;
+  std::unique_ptr<PcBoard> board_;
+  struct BoardAck : InterruptAck {
+    PcBoard* board = nullptr;
+    uint8_t acknowledge() override { return board->inta(); }
+  } ack_;
+  std::function<bool()> poll_hook_;
+  std::vector<std::shared_ptr<void>> owned_;
+  bool reset_requested_ = false;
+  void reset_cpu();
   bool stop_ = false;
   bool exit_requested_ = false;
   int exit_code_ = 0;

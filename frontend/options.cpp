@@ -12,6 +12,7 @@
 
 #include "bios/multiboot.h"
 #include "frontend/boot.h"
+#include "frontend/char_backends.h"
 
 namespace rz {
 
@@ -19,7 +20,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp,
+  kClock, kNoReboot, kHelp, kMachine, kSerial,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -67,10 +68,14 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"stats", no_argument, nullptr, kStats},
       {"clock", required_argument, nullptr, kClock},
       {"no-reboot", no_argument, nullptr, kNoReboot},
+      {"machine", required_argument, nullptr, kMachine},
+      {"M", required_argument, nullptr, kMachine},
+      {"serial", required_argument, nullptr, kSerial},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
   o.machine.virtual_clock = false;
+  o.machine.pc = true;
   opterr = 0;
   optind = 1;
   int idx = 0;
@@ -144,6 +149,21 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         break;
       case kNoReboot: o.machine.no_reboot = true; break;
+      case kMachine:
+        if (arg == "pc") o.machine.pc = true;
+        else if (arg == "bare") o.machine.pc = false;
+        else {
+          err = "-machine: expected pc or bare, got '" + arg + "'";
+          return false;
+        }
+        break;
+      case kSerial:
+        if (arg != "stdio" && arg != "none" && arg != "pty" && arg.rfind("file:", 0) != 0) {
+          err = "-serial: expected stdio, pty, file:PATH or none, got '" + arg + "'";
+          return false;
+        }
+        o.serial = arg;
+        break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -180,6 +200,10 @@ void print_help(FILE* f) {
       "  -initrd FILE            initial ramdisk for a Linux kernel\n"
       "  -append STRING          kernel command line\n"
       "  -m MEGABYTES            guest RAM (default 128)\n"
+      "  -machine pc|bare        pc (default): PIC, PIT, RTC, keyboard controller, COM1/COM2,\n"
+      "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
+      "  -serial stdio|pty|file:PATH|none\n"
+      "                          COM1 back-end (default: none)\n"
       "\n"
       "Debug ports:\n"
       "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
@@ -212,7 +236,25 @@ void setup_machine(Machine& m, const Options& o) {
     }
     if (spec.rfind("file:", 0) != 0)
       throw std::runtime_error("-postcodes: expected file:PATH[,port=N], got '" + o.postcodes + "'");
-    m.add_debugcon(port, make_sink(spec, "-postcodes"));
+    if (m.board() && port == 0x80) m.board()->post().on_code(make_sink(spec, "-postcodes"));
+    else m.add_debugcon(port, make_sink(spec, "-postcodes"));
+  }
+  if (o.serial != "none") {
+    if (!m.board()) throw std::runtime_error("-serial needs the PC board (not -machine bare)");
+    if (o.serial == "stdio") {
+      auto be = std::make_shared<StdioCharBackend>(/*raw=*/true);
+      m.set_serial_backend(0, be.get());
+      m.keep(be);
+    } else if (o.serial == "pty") {
+      auto be = std::make_shared<PtyCharBackend>();
+      std::fprintf(stderr, "ringzero: COM1 on %s\n", be->path().c_str());
+      m.set_serial_backend(0, be.get());
+      m.keep(be);
+    } else {
+      auto be = std::make_shared<FileCharBackend>(o.serial.substr(5));
+      m.set_serial_backend(0, be.get());
+      m.keep(be);
+    }
   }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
   if (!o.bios.empty()) m.load_bios_file(o.bios);

@@ -18,6 +18,7 @@ struct Options {
   std::string initrd;
   std::string debugcon;   // "", "stdio", "file:PATH"
   std::string postcodes;  // "", "file:PATH[,port=N]"
+  std::string serial = "none";  // COM1: "stdio", "file:PATH", "none"
   bool exit_device = false;
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;
   bool stats = false;
