@@ -359,5 +359,39 @@ TEST(IntopsStack, GroupRegisterForms) {
   EXPECT_EQ(c.r[ESP], 0x8000u);
 }
 
+TEST(IntopsStack, StackSizeComesFromSsNotCs) {
+  // 32-bit code, 16-bit stack (SS.D = 0): push eax ; call +0 wrap SP inside 64 KiB.
+  Snippet s({0x50, 0xE8, 0x00, 0x00, 0x00, 0x00});
+  enter_pm32(s);
+  Cpu& c = s.cpu();
+  c.seg[SS].ar &= ~0x4000;
+  c.seg[SS].limit = 0xFFFF;
+  seg_refresh(c, c.seg[SS], SS);
+  c.r[ESP] = 0x00120002;
+  c.r[EAX] = 0xA1B2C3D4;
+  // SP=2: the dword would go to 0xFFFE..0x10001, straddling the 64 KiB limit -> #SS(0).
+  EXPECT_EQ(step1(s), kSS);
+  EXPECT_EQ(c.r[ESP], 0x00120002u);
+  c.r[ESP] = 0x00120000;
+  EXPECT_EQ(step1(s), kNoFault);
+  EXPECT_EQ(c.r[ESP], 0x0012FFFCu);
+  EXPECT_EQ(rd32(s, 0xFFFC), 0xA1B2C3D4u);
+  EXPECT_EQ(step1(s), kNoFault);
+  EXPECT_EQ(c.r[ESP], 0x0012FFF8u);
+  EXPECT_EQ(rd32(s, 0xFFF8), 0x1006u);
+  EXPECT_EQ(c.eip, 0x1006u);
+
+  // 16-bit code, 32-bit stack: push ax moves the whole ESP by 2.
+  Snippet t({0x50});
+  enter_pm32(t);
+  Cpu& d = t.cpu();
+  d.seg[CS].ar &= ~0x4000;
+  d.r[ESP] = 0x00120000;
+  d.r[EAX] = 0x7788;
+  EXPECT_EQ(step1(t), kNoFault);
+  EXPECT_EQ(d.r[ESP], 0x0011FFFEu);
+  EXPECT_EQ(rd16(t, 0x11FFFE), 0x7788u);
+}
+
 }  // namespace
 }  // namespace rz::test
