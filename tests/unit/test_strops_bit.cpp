@@ -208,6 +208,41 @@ TEST(StropsBit, BitOpsFaultBeforeWriting) {
   EXPECT_EQ(c.eip, 0x3000u);
 }
 
+// F3 0F BC/BD is TZCNT/LZCNT on later CPUs; on a P6 the F3 is ignored and it is BSF/BSR.
+TEST(StropsBit, RepPrefixedBsfIsBsf) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.eip = 0x3000;
+  c.r[EAX] = 0x12345678u;
+  c.r[EDX] = 0;
+  r.set_flags(CF);
+  ASSERT_FALSE(r.exec({0xF3, 0x0F, 0xBC, 0xC2}));  // "tzcnt eax, edx" = bsf on P6
+  EXPECT_EQ(c.r[EAX], 0x12345678u);                 // unchanged, not 32
+  EXPECT_TRUE(r.flags() & ZF);
+  c.r[EDX] = 0x00F00000u;
+  ASSERT_FALSE(r.exec({0xF3, 0x0F, 0xBD, 0xC2}));  // "lzcnt" = bsr: index 23, not 8
+  EXPECT_EQ(c.r[EAX], 23u);
+}
+
+TEST(StropsBit, LockedBtsAndUnlockableBt) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.eip = 0x3000;
+  c.r[EAX] = 0x8000;
+  c.r[EDX] = 9;
+  r.ram()[0x8001] = 0;
+  ASSERT_FALSE(r.exec({0xF0, 0x0F, 0xAB, 0x10}));  // lock bts [eax], edx
+  EXPECT_EQ(r.ram()[0x8001], 0x02);
+  // LOCK BT (not a read-modify-write) is #UD: the decoder refuses it.
+  Insn insn;
+  const OpRow* row = nullptr;
+  const uint8_t lock_bt[] = {0xF0, 0x0F, 0xA3, 0x10};
+  EXPECT_EQ(int(decode_insn(lock_bt, sizeof lock_bt, DecodeMode{true, false}, insn, &row)),
+            int(DecodeStatus::Invalid));
+}
+
 TEST(StropsBit, SetccAllConditionsMatchFlags) {
   Rig r;
   r.flat32();

@@ -267,6 +267,30 @@ TEST(StropsShift, MemoryOperandAndZeroCount) {
   EXPECT_EQ(r.flags() & (CF | ZF), uint32_t(ZF));
 }
 
+// A memory operand in a read-only segment faults even for a zero count (the operand is
+// checked for writing first), and nothing changes.
+TEST(StropsShift, ReadOnlySegmentFaultsBeforeAnyChange) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.seg[DS].ar = 0xC091;  // read-only data
+  refresh_all_segments(c);
+  c.eip = 0x3000;
+  c.r[EBX] = 0x5000;
+  r.ram()[0x5000] = 0x81;
+  r.set_flags(0);
+  for (uint8_t cl : {uint8_t(1), uint8_t(0)}) {
+    c.r[ECX] = cl;
+    EXPECT_TRUE(r.exec({0xD2, 0x23}));  // shl byte [ebx], cl
+    EXPECT_EQ(c.exc.vector, kGP);
+    EXPECT_EQ(c.eip, 0x3000u);
+    EXPECT_EQ(r.ram()[0x5000], 0x81);
+    EXPECT_EQ(r.flags() & kArithFlags, 0u);
+  }
+  EXPECT_TRUE(r.exec({0x0F, 0xA4, 0x13, 0x04}));  // shld [ebx], edx, 4
+  EXPECT_EQ(c.exc.vector, kGP);
+}
+
 TEST(StropsShift, RclRcrByteCount9KeepsOperandAndFlags) {
   Rig r;
   r.flat32();
