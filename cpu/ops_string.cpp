@@ -20,6 +20,7 @@
 // exactly equivalent to the per-iteration path (which handles everything else and takes
 // the faults).
 #include <algorithm>
+#include <cstring>
 
 #include "cpu/alu.h"
 #include "cpu/io_perm.h"
@@ -136,7 +137,15 @@ uint32_t stos_bulk(Cpu& c, uint32_t m, uint32_t n) {
   uint8_t* p = host_run<sizeof(T)>(c, es, es.wspan, di, m, Access::Write, n);
   if (!p) return 0;
   const T v = get_reg<T>(c, 0);
-  for (uint32_t k = 0; k < n; ++k) store_host<T>(p + k * sizeof(T), v);
+  if constexpr (sizeof(T) == 1) {
+    std::memset(p, v, n);
+  } else {
+    // One element, then copies of what is already written, doubling each time.
+    const size_t bytes = size_t(n) * sizeof(T);
+    store_host<T>(p, v);
+    for (size_t done = sizeof(T); done < bytes; done *= 2)
+      std::memcpy(p + done, p, std::min(done, bytes - done));
+  }
   advance(c, EDI, m, n * sizeof(T));
   return n;
 }
@@ -150,8 +159,15 @@ uint32_t movs_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n) {
   if (!s) return 0;
   uint8_t* d = host_run<sizeof(T)>(c, es, es.wspan, di, m, Access::Write, n);
   if (!d) return 0;
-  // Element by element, in order: overlapping runs behave exactly as the iterations do.
-  for (uint32_t k = 0; k < n; ++k) store_host<T>(d + k * sizeof(T), load_host<T>(s + k * sizeof(T)));
+  const size_t bytes = size_t(n) * sizeof(T);
+  if (d <= s || d >= s + bytes) {
+    // Each element's source is still unwritten when it is read: a plain move is exact.
+    std::memmove(d, s, bytes);
+  } else {
+    // The destination starts inside the source run: element by element, in order, as the
+    // iterations do (this replicates a pattern, unlike memmove).
+    for (uint32_t k = 0; k < n; ++k) store_host<T>(d + k * sizeof(T), load_host<T>(s + k * sizeof(T)));
+  }
   advance(c, ESI, m, n * sizeof(T));
   advance(c, EDI, m, n * sizeof(T));
   return n;
