@@ -14,8 +14,8 @@
 // fault leaves the state of the completed iterations, from which the instruction restarts.
 // F2 on MOVS/STOS/LODS/INS/OUTS repeats exactly like F3, as on Intel processors.
 //
-// Fast path: REP MOVS and REP STOS (either direction) move whole runs that stay inside one
-// page of the source and the destination through host pointers from the TLB.  A run is taken only
+// Fast path: REP MOVS/STOS/LODS/SCAS/CMPS (either direction) work on whole runs that stay
+// inside one page of each operand through host pointers from the TLB.  A run is taken only
 // when every one of its accesses would pass the segment checks and hit plain RAM, so it is
 // exactly equivalent to the per-iteration path (which handles everything else and takes
 // the faults).
@@ -197,6 +197,66 @@ uint32_t movs_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n) {
   return n;
 }
 
+template <typename T>
+uint32_t lods_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n) {
+  const Segment& src = c.seg[i.seg];
+  const bool down = c.eflags & DF;
+  const uint8_t* s = host_run<sizeof(T)>(c, src, src.rspan, idx(c, ESI, m), m, Access::Read, down, n);
+  if (!s) return 0;
+  const size_t bytes = size_t(n) * sizeof(T);
+  set_reg<T>(c, 0, load_host<T>(down ? s - (bytes - sizeof(T)) : s + (bytes - sizeof(T))));
+  advance(c, ESI, m, down ? 0u - uint32_t(bytes) : uint32_t(bytes));
+  return n;
+}
+
+// SCAS/CMPS over a host run: compare until the REPE/REPNE condition fails or the run ends;
+// the flags are those of the last comparison.  `stop` tells whether the condition failed.
+template <typename T>
+uint32_t scas_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n, bool& stop) {
+  const Segment& es = c.seg[ES];
+  const bool down = c.eflags & DF;
+  const uint8_t* p = host_run<sizeof(T)>(c, es, es.rspan, idx(c, EDI, m), m, Access::Read, down, n);
+  if (!p) return 0;
+  const ptrdiff_t step = down ? -ptrdiff_t(sizeof(T)) : ptrdiff_t(sizeof(T));
+  const bool while_equal = i.rep == kRepE;
+  const T a = get_reg<T>(c, 0);
+  T b;
+  uint32_t k = 0;
+  do {
+    b = load_host<T>(p + ptrdiff_t(k) * step);
+    ++k;
+  } while (k < n && (a == b) == while_equal);
+  alu<T>(c, AluOp::Cmp, a, b);
+  stop = (a == b) != while_equal;
+  advance(c, EDI, m, uint32_t(ptrdiff_t(k) * step));
+  return k;
+}
+
+template <typename T>
+uint32_t cmps_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n, bool& stop) {
+  const Segment& src = c.seg[i.seg];
+  const Segment& es = c.seg[ES];
+  const bool down = c.eflags & DF;
+  const uint8_t* s = host_run<sizeof(T)>(c, src, src.rspan, idx(c, ESI, m), m, Access::Read, down, n);
+  if (!s) return 0;
+  const uint8_t* d = host_run<sizeof(T)>(c, es, es.rspan, idx(c, EDI, m), m, Access::Read, down, n);
+  if (!d) return 0;
+  const ptrdiff_t step = down ? -ptrdiff_t(sizeof(T)) : ptrdiff_t(sizeof(T));
+  const bool while_equal = i.rep == kRepE;
+  T a, b;
+  uint32_t k = 0;
+  do {
+    a = load_host<T>(s + ptrdiff_t(k) * step);
+    b = load_host<T>(d + ptrdiff_t(k) * step);
+    ++k;
+  } while (k < n && (a == b) == while_equal);
+  alu<T>(c, AluOp::Cmp, a, b);
+  stop = (a == b) != while_equal;
+  advance(c, ESI, m, uint32_t(ptrdiff_t(k) * step));
+  advance(c, EDI, m, uint32_t(ptrdiff_t(k) * step));
+  return k;
+}
+
 // ---- the REP driver ---------------------------------------------------------------------
 
 enum class Kind : uint8_t { Movs, Stos, Lods, Cmps, Scas, Ins, Outs };
@@ -235,13 +295,20 @@ void string_rep(Cpu& c, const Insn& i) {
     if (count == 0) break;
     if (budget == 0 || (progress && irq_pending(c))) return;  // resume later, EIP unchanged
     progress = true;
-    if constexpr (K == Kind::Movs || K == Kind::Stos) {
+    if constexpr (K != Kind::Ins && K != Kind::Outs) {
       if (budget > 1) {
         const uint32_t want = std::min(budget, count);
-        const uint32_t n = K == Kind::Movs ? movs_bulk<T>(c, i, m, want) : stos_bulk<T>(c, m, want);
+        bool stop = false;
+        uint32_t n;
+        if constexpr (K == Kind::Movs) n = movs_bulk<T>(c, i, m, want);
+        else if constexpr (K == Kind::Stos) n = stos_bulk<T>(c, m, want);
+        else if constexpr (K == Kind::Lods) n = lods_bulk<T>(c, i, m, want);
+        else if constexpr (K == Kind::Scas) n = scas_bulk<T>(c, i, m, want, stop);
+        else n = cmps_bulk<T>(c, i, m, want, stop);
         if (n) {
           c.r[ECX] = (c.r[ECX] & ~m) | ((count - n) & m);
           budget -= n;
+          if (stop) break;
           continue;
         }
       }
