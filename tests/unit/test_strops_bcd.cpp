@@ -21,7 +21,7 @@ TEST(StropsBcd, DaaAfterAddIsDecimalAddition) {
         c.eip = 0x3000;
         c.r[EAX] = to_bcd(a);
         c.r[EBX] = to_bcd(b);
-        r.set_flags(cin ? CF : 0);
+        r.set_flags(cin ? uint32_t(CF) : 0u);
         ASSERT_FALSE(r.exec({0x12, 0xC3}));  // adc al, bl
         ASSERT_FALSE(r.exec({0x27}));        // daa
         const unsigned sum = a + b + cin;
@@ -43,11 +43,12 @@ TEST(StropsBcd, DasAfterSubIsDecimalSubtraction) {
         c.eip = 0x1000;
         c.r[EAX] = to_bcd(a);
         c.r[EBX] = to_bcd(b);
-        r.set_flags(bin ? CF : 0);
+        r.set_flags(bin ? uint32_t(CF) : 0u);
         ASSERT_FALSE(r.exec({0x1A, 0xC3}));  // sbb al, bl
         ASSERT_FALSE(r.exec({0x2F}));        // das
         const int diff = int(a) - int(b) - int(bin);
-        ASSERT_EQ(c.r[EAX] & 0xFF, to_bcd(unsigned((diff + 100) % 100))) << a << "-" << b << "-" << bin;
+        ASSERT_EQ(c.r[EAX] & 0xFF, to_bcd(unsigned((diff + 100) % 100)))
+            << a << "-" << b << "-" << bin;
         ASSERT_EQ(bool(r.flags() & CF), diff < 0);
       }
     }

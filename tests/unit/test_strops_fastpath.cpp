@@ -90,10 +90,10 @@ TEST(StropsFastPath, MatchesPerIterationPath) {
     sc.es_limit = rng() % 4 == 0 ? (sc.edi & ~0xFFFu) + rng() % 0x3000 : 0xFFFFFFFFu;
     const Outcome slow = run(sc, true, image);
     const Outcome fast = run(sc, false, image);
-    SCOPED_TRACE(testing::Message() << "trial " << trial << std::hex << " op " << int(sc.insn.back())
-                                    << " size " << size << " a16 " << a16 << " df " << sc.df << " esi "
-                                    << sc.esi << " edi " << sc.edi << " ecx " << sc.ecx << " limit "
-                                    << sc.es_limit);
+    SCOPED_TRACE(testing::Message()
+                 << "trial " << trial << std::hex << " op " << int(sc.insn.back()) << " size "
+                 << size << " a16 " << a16 << " df " << sc.df << " esi " << sc.esi << " edi "
+                 << sc.edi << " ecx " << sc.ecx << " limit " << sc.es_limit);
     EXPECT_EQ(slow.vector, fast.vector);
     EXPECT_EQ(slow.esi, fast.esi);
     EXPECT_EQ(slow.edi, fast.edi);

@@ -28,7 +28,9 @@ void map_logger(Rig& r, PortLog& pl, uint16_t base, uint16_t count) {
     pl.log.push_back({false, port, size, v});
     return v;
   };
-  h.write = [&pl](uint16_t port, unsigned size, uint32_t v) { pl.log.push_back({true, port, size, v}); };
+  h.write = [&pl](uint16_t port, unsigned size, uint32_t v) {
+    pl.log.push_back({true, port, size, v});
+  };
   r.s.m->ports().map(base, count, h, "test-logger");
 }
 

@@ -148,8 +148,10 @@ TEST(StropsString, CmpsScasConditionsAndFlags) {
   EXPECT_TRUE(r.flags() & ZF);
   // cmpsw (no REP): flags of [ESI] - [EDI]; a 1 - 2 borrow.
   c.eip = 0x3000;
-  m[0x40000] = 1; m[0x40001] = 0;
-  m[0x40002] = 2; m[0x40003] = 0;
+  m[0x40000] = 1;
+  m[0x40001] = 0;
+  m[0x40002] = 2;
+  m[0x40003] = 0;
   c.r[ESI] = 0x40000;
   c.r[EDI] = 0x40002;
   ASSERT_FALSE(r.exec({0x66, 0xA7}));
@@ -199,9 +201,15 @@ TEST(StropsString, LongAndOverlappingCopiesMatchReference) {
     uint32_t src = down ? 0x100000 + span + rng() % 0x3000 : 0x100000 + rng() % 0x3000;
     uint32_t dst;
     switch (trial % 4) {
-      case 0: dst = src + 1 + rng() % 8; break;  // overlapping, above
-      case 2: dst = src - 1 - rng() % 8; break;  // overlapping, below
-      default: dst = (down ? 0x180000 + span : 0x180000) + rng() % 0x3000; break;
+      case 0:
+        dst = src + 1 + rng() % 8;
+        break;  // overlapping, above
+      case 2:
+        dst = src - 1 - rng() % 8;
+        break;  // overlapping, below
+      default:
+        dst = (down ? 0x180000 + span : 0x180000) + rng() % 0x3000;
+        break;
     }
     for (uint32_t k = 0; k < 0x100000; ++k) m[0x100000 + k] = uint8_t(rng());
     std::vector<uint8_t> ref(m, m + 0x200000);
@@ -365,8 +373,8 @@ TEST(StropsString, PageFaultMidwayKeepsProgressAndRestarts) {
 TEST(StropsString, RealModeFaultMidwayThroughRunLoop) {
   // mov esi,0xFFF0 ; mov edi,0x2000 ; mov ecx,0x20 ; a32 rep movsb ; hlt.  ES base 0x10000.
   // The source offset runs past DS's 64 KiB limit after 16 bytes.
-  Snippet s({0x66, 0xBE, 0xF0, 0xFF, 0x00, 0x00, 0x66, 0xBF, 0x00, 0x20, 0x00, 0x00, 0x66, 0xB9,
-             0x20, 0x00, 0x00, 0x00, 0x67, 0xF3, 0xA4, 0xF4});
+  Snippet s({0x66, 0xBE, 0xF0, 0xFF, 0x00, 0x00, 0x66, 0xBF, 0x00, 0x20, 0x00,
+             0x00, 0x66, 0xB9, 0x20, 0x00, 0x00, 0x00, 0x67, 0xF3, 0xA4, 0xF4});
   s.load_real(ES, 0x1000);
   for (int k = 0; k < 16; ++k) s.ram()[0xFFF0 + k] = uint8_t(0xC0 + k);
   s.ram()[0x3000] = 0xF4;

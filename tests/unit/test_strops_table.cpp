@@ -9,7 +9,8 @@ namespace {
 
 const OpRow* find_row(uint8_t map, uint8_t opcode, int reg, uint8_t prefix = kPfxNone) {
   const bool has_modrm = reg >= 0;
-  return instruction_table().find(map, opcode, uint8_t(has_modrm ? reg : 0), has_modrm, true, 0, prefix);
+  return instruction_table().find(map, opcode, uint8_t(has_modrm ? reg : 0), has_modrm, true, 0,
+                                  prefix);
 }
 
 }  // namespace
@@ -21,7 +22,8 @@ TEST(StropsTable, Group2Rows) {
       const OpRow* r = find_row(kMapOne, op, reg);
       ASSERT_NE(r, nullptr) << std::hex << int(op) << " /" << reg;
       const bool count1 = op == 0xD0 || op == 0xD1;
-      uint32_t want = rot ? (count1 ? 0u : uint32_t(OF)) : (count1 ? uint32_t(AF) : uint32_t(AF | OF));
+      uint32_t want =
+          rot ? (count1 ? 0u : uint32_t(OF)) : (count1 ? uint32_t(AF) : uint32_t(AF | OF));
       EXPECT_EQ(r->undef_flags, want) << std::hex << int(op) << " /" << reg;
       EXPECT_EQ(r->cls, InsnClass::Innocuous);
       EXPECT_EQ(r->attrs & (kEndsBlock | kControl), 0u);
@@ -49,7 +51,8 @@ TEST(StropsTable, BitAndBcdRows) {
       EXPECT_EQ(r->undef_flags, uint32_t(OF | SF | AF | PF));
     }
   }
-  for (uint8_t op : {0xBC, 0xBD}) EXPECT_EQ(find_row(kMap0F, op, 0)->undef_flags, uint32_t(CF | OF | SF | AF | PF));
+  for (uint8_t op : {0xBC, 0xBD})
+    EXPECT_EQ(find_row(kMap0F, op, 0)->undef_flags, uint32_t(CF | OF | SF | AF | PF));
   for (int cc = 0; cc < 16; ++cc) {
     const OpRow* r = find_row(kMap0F, uint8_t(0x90 + cc), 5);
     ASSERT_NE(r, nullptr);
@@ -64,7 +67,8 @@ TEST(StropsTable, BitAndBcdRows) {
 }
 
 TEST(StropsTable, StringAndIoRows) {
-  for (uint8_t op : {0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0x6C, 0x6D, 0x6E, 0x6F}) {
+  for (uint8_t op :
+       {0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0x6C, 0x6D, 0x6E, 0x6F}) {
     const bool io = op < 0x70;
     const InsnClass cls = io ? InsnClass::IoplSensitive : InsnClass::Innocuous;
     for (uint8_t pfx : {kPfxNone, uint8_t(0x66), uint8_t(0xF3), uint8_t(0xF2)}) {
