@@ -60,7 +60,7 @@ Outcome run(const Scenario& sc, bool single_step, const std::vector<uint8_t>& im
 
 TEST(StropsFastPath, MatchesPerIterationPath) {
   std::mt19937 rng(99);
-  for (int trial = 0; trial < 400; ++trial) {
+  for (int trial = 0; trial < 300; ++trial) {
     // Memory image for 0x100000..0x120000: a small alphabet so REPE/REPNE stop at random.
     std::vector<uint8_t> image(0x20000);
     const unsigned alphabet = 1 + rng() % 4;
