@@ -82,12 +82,17 @@ TEST(StropsBcd, DaaDasSdmCorners) {
   ASSERT_FALSE(r.exec({0x27}));
   EXPECT_EQ(c.r[EAX], 0xABCD1215u);
   EXPECT_EQ(r.last_row->undef_flags, uint32_t(OF));
-  // OF model: the signed overflow of AL + adjustment (7A + 66 = E0).
+  // OF (undefined) is cleared, as Intel processors do, even where AL's sign flips.
   c.r[EAX] = 0x7A;
-  r.set_flags(CF);
+  r.set_flags(CF | OF);
   ASSERT_FALSE(r.exec({0x27}));
   EXPECT_EQ(c.r[EAX], 0xE0u);
-  EXPECT_TRUE(r.flags() & OF);
+  EXPECT_FALSE(r.flags() & OF);
+  c.r[EAX] = 0x80;
+  r.set_flags(CF | OF);
+  ASSERT_FALSE(r.exec({0x2F}));  // das: 80 - 60 = 20
+  EXPECT_EQ(c.r[EAX], 0x20u);
+  EXPECT_FALSE(r.flags() & OF);
 }
 
 TEST(StropsBcd, AaaAasUnpacked) {
