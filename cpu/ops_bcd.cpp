@@ -1,13 +1,14 @@
 // cpu/ops_bcd.cpp: decimal and ASCII adjust: DAA, DAS, AAA, AAS, AAM imm8, AAD imm8.
 //
 // The algorithms are the SDM pseudo-code for P6 and later processors (AAA adds 106H to AX,
-// AAS subtracts 6 from AX and 1 from AH).  Flags the SDM leaves undefined get these values
-// (each row lists them in undef_flags):
-//   * DAA/DAS: OF is the signed overflow of AL +/- the total adjustment;
+// AAS subtracts 6 from AX and 1 from AH).  Flags the SDM leaves undefined get the values an
+// Intel processor produces (checked exhaustively against a 32-bit host program for every
+// AX/CF/AF input; each row lists them in undef_flags):
+//   * DAA/DAS: OF is cleared;
 //   * AAA/AAS: SF/ZF/PF follow the final AL, OF is cleared;
 //   * AAM: CF/OF/AF are cleared (SF/ZF/PF follow AL);
-//   * AAD: all six flags are those of the byte addition AL + AH*imm8 that forms the result,
-//     which is what Intel hardware is reported to produce.
+//   * AAD: all six flags are those of the byte addition AL + (AH*imm8 & FF) that forms the
+//     result.
 #include "cpu/alu.h"
 #include "cpu/table.h"
 
@@ -18,7 +19,7 @@ namespace {
 inline uint8_t al(const Cpu& c) { return get_reg<uint8_t>(c, 0); }
 inline uint8_t ah(const Cpu& c) { return get_reg<uint8_t>(c, 1); }
 
-// SF/ZF/PF of `v` plus explicit CF/OF/AF, all materialised (BCD results are not lazy).
+// SF/ZF/PF from `v` (lazily) plus explicit CF/OF/AF.
 inline void set_bcd_flags(Cpu& c, uint8_t v, uint32_t cf_of_af) {
   set_szp_explicit<uint8_t>(c, v, cf_of_af);
 }
@@ -40,8 +41,6 @@ void daa(Cpu& c, const Insn&) {
   } else {
     out &= ~CF;
   }
-  const uint8_t adj = uint8_t(v - old_al);
-  if ((~(old_al ^ adj) & (old_al ^ v)) & 0x80) out |= OF;
   set_reg<uint8_t>(c, 0, v);
   set_bcd_flags(c, v, out);
 }
@@ -61,8 +60,6 @@ void das(Cpu& c, const Insn&) {
     v = uint8_t(v - 0x60);
     out |= CF;
   }
-  const uint8_t adj = uint8_t(old_al - v);
-  if (((old_al ^ adj) & (old_al ^ v)) & 0x80) out |= OF;
   set_reg<uint8_t>(c, 0, v);
   set_bcd_flags(c, v, out);
 }

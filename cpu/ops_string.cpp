@@ -14,12 +14,13 @@
 // fault leaves the state of the completed iterations, from which the instruction restarts.
 // F2 on MOVS/STOS/LODS/INS/OUTS repeats exactly like F3, as on Intel processors.
 //
-// Fast path: REP MOVS and REP STOS with DF=0 move whole runs that stay inside one page of
-// the source and the destination through host pointers from the TLB.  A run is taken only
+// Fast path: REP MOVS/STOS/LODS/SCAS/CMPS (either direction) work on whole runs that stay
+// inside one page of each operand through host pointers from the TLB.  A run is taken only
 // when every one of its accesses would pass the segment checks and hit plain RAM, so it is
 // exactly equivalent to the per-iteration path (which handles everything else and takes
 // the faults).
 #include <algorithm>
+#include <cstring>
 
 #include "cpu/alu.h"
 #include "cpu/io_perm.h"
@@ -115,29 +116,49 @@ inline void outs_one(Cpu& c, const Insn& i) {
 
 // ---- fast paths (DF=0) -----------------------------------------------------------------
 
-// How many elements of size N starting at offset `off` of segment `s` can be accessed as
-// one host run: limited to `n`, to the address-size wrap, to the end of the page, and to
-// runs entirely inside the segment.  Returns the host pointer (nullptr: no run possible).
+// How many elements of size N, starting with the one at offset `off` of segment `s` and
+// going up (or down when `down`), can be accessed as one host run: limited to `n`, to the
+// address-size wrap, to the page of the first element, and to runs entirely inside the
+// segment.  Returns the host pointer of the first element (nullptr: no run possible).
 template <unsigned N>
 inline uint8_t* host_run(Cpu& c, const Segment& s, int64_t span, uint32_t off, uint32_t m,
-                         Access kind, uint32_t& n) {
+                         Access kind, bool down, uint32_t& n) {
   const uint32_t lin = s.base + off;
-  n = std::min<uint32_t>(n, (0x1000 - (lin & 0xFFF)) / N);
-  n = uint32_t(std::min<uint64_t>(n, (uint64_t(m) - off + 1) / N));
+  const uint32_t in_page = lin & 0xFFF;
+  if (in_page + N > 0x1000 || uint64_t(off) + N - 1 > m) return nullptr;  // straddles or wraps
+  uint32_t low;  // lowest offset of the run
+  if (!down) {
+    n = std::min<uint32_t>(n, (0x1000 - in_page) / N);
+    n = uint32_t(std::min<uint64_t>(n, (uint64_t(m) - off + 1) / N));
+    low = off;
+  } else {
+    n = std::min<uint32_t>(n, in_page / N + 1);
+    n = std::min<uint32_t>(n, off / N + 1);
+    low = off - (n - 1) * N;
+  }
   if (n == 0) return nullptr;
-  if (int64_t(uint32_t(off - s.lo)) + int64_t(n) * N - 1 > span) return nullptr;
+  if (int64_t(uint32_t(low - s.lo)) + int64_t(n) * N - 1 > span) return nullptr;
   return c.mmu->lookup(lin, kind, c.user());
 }
 
 template <typename T>
 uint32_t stos_bulk(Cpu& c, uint32_t m, uint32_t n) {
   const Segment& es = c.seg[ES];
-  const uint32_t di = idx(c, EDI, m);
-  uint8_t* p = host_run<sizeof(T)>(c, es, es.wspan, di, m, Access::Write, n);
+  const bool down = c.eflags & DF;
+  uint8_t* p = host_run<sizeof(T)>(c, es, es.wspan, idx(c, EDI, m), m, Access::Write, down, n);
   if (!p) return 0;
+  const size_t bytes = size_t(n) * sizeof(T);
+  if (down) p -= bytes - sizeof(T);  // lowest element: the same pattern fills the run
   const T v = get_reg<T>(c, 0);
-  for (uint32_t k = 0; k < n; ++k) store_host<T>(p + k * sizeof(T), v);
-  advance(c, EDI, m, n * sizeof(T));
+  if constexpr (sizeof(T) == 1) {
+    std::memset(p, v, n);
+  } else {
+    // One element, then copies of what is already written, doubling each time.
+    store_host<T>(p, v);
+    for (size_t done = sizeof(T); done < bytes; done *= 2)
+      std::memcpy(p + done, p, std::min(done, bytes - done));
+  }
+  advance(c, EDI, m, down ? 0u - uint32_t(bytes) : uint32_t(bytes));
   return n;
 }
 
@@ -145,16 +166,95 @@ template <typename T>
 uint32_t movs_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n) {
   const Segment& src = c.seg[i.seg];
   const Segment& es = c.seg[ES];
-  const uint32_t si = idx(c, ESI, m), di = idx(c, EDI, m);
-  const uint8_t* s = host_run<sizeof(T)>(c, src, src.rspan, si, m, Access::Read, n);
+  const bool down = c.eflags & DF;
+  const uint8_t* s = host_run<sizeof(T)>(c, src, src.rspan, idx(c, ESI, m), m, Access::Read, down, n);
   if (!s) return 0;
-  uint8_t* d = host_run<sizeof(T)>(c, es, es.wspan, di, m, Access::Write, n);
+  uint8_t* d = host_run<sizeof(T)>(c, es, es.wspan, idx(c, EDI, m), m, Access::Write, down, n);
   if (!d) return 0;
-  // Element by element, in order: overlapping runs behave exactly as the iterations do.
-  for (uint32_t k = 0; k < n; ++k) store_host<T>(d + k * sizeof(T), load_host<T>(s + k * sizeof(T)));
-  advance(c, ESI, m, n * sizeof(T));
-  advance(c, EDI, m, n * sizeof(T));
+  const size_t bytes = size_t(n) * sizeof(T);
+  constexpr size_t N = sizeof(T);
+  if (!down) {
+    if (d <= s || d >= s + bytes) {
+      // Each element's source is still unwritten when it is read: a plain move is exact.
+      std::memmove(d, s, bytes);
+    } else {
+      // The destination starts inside the source run: element by element, in order, as
+      // the iterations do (this replicates a pattern, unlike memmove).
+      for (uint32_t k = 0; k < n; ++k) store_host<T>(d + k * N, load_host<T>(s + k * N));
+    }
+  } else {
+    const uint8_t* s_lo = s - (bytes - N);
+    uint8_t* d_lo = d - (bytes - N);
+    if (d >= s || d_lo + bytes <= s_lo) {
+      std::memmove(d_lo, s_lo, bytes);  // same argument, going down
+    } else {
+      for (uint32_t k = 0; k < n; ++k) store_host<T>(d - k * N, load_host<T>(s - k * N));
+    }
+  }
+  const uint32_t delta = down ? 0u - uint32_t(bytes) : uint32_t(bytes);
+  advance(c, ESI, m, delta);
+  advance(c, EDI, m, delta);
   return n;
+}
+
+template <typename T>
+uint32_t lods_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n) {
+  const Segment& src = c.seg[i.seg];
+  const bool down = c.eflags & DF;
+  const uint8_t* s = host_run<sizeof(T)>(c, src, src.rspan, idx(c, ESI, m), m, Access::Read, down, n);
+  if (!s) return 0;
+  const size_t bytes = size_t(n) * sizeof(T);
+  set_reg<T>(c, 0, load_host<T>(down ? s - (bytes - sizeof(T)) : s + (bytes - sizeof(T))));
+  advance(c, ESI, m, down ? 0u - uint32_t(bytes) : uint32_t(bytes));
+  return n;
+}
+
+// SCAS/CMPS over a host run: compare until the REPE/REPNE condition fails or the run ends;
+// the flags are those of the last comparison.  `stop` tells whether the condition failed.
+template <typename T>
+uint32_t scas_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n, bool& stop) {
+  const Segment& es = c.seg[ES];
+  const bool down = c.eflags & DF;
+  const uint8_t* p = host_run<sizeof(T)>(c, es, es.rspan, idx(c, EDI, m), m, Access::Read, down, n);
+  if (!p) return 0;
+  const ptrdiff_t step = down ? -ptrdiff_t(sizeof(T)) : ptrdiff_t(sizeof(T));
+  const bool while_equal = i.rep == kRepE;
+  const T a = get_reg<T>(c, 0);
+  T b;
+  uint32_t k = 0;
+  do {
+    b = load_host<T>(p + ptrdiff_t(k) * step);
+    ++k;
+  } while (k < n && (a == b) == while_equal);
+  alu<T>(c, AluOp::Cmp, a, b);
+  stop = (a == b) != while_equal;
+  advance(c, EDI, m, uint32_t(ptrdiff_t(k) * step));
+  return k;
+}
+
+template <typename T>
+uint32_t cmps_bulk(Cpu& c, const Insn& i, uint32_t m, uint32_t n, bool& stop) {
+  const Segment& src = c.seg[i.seg];
+  const Segment& es = c.seg[ES];
+  const bool down = c.eflags & DF;
+  const uint8_t* s = host_run<sizeof(T)>(c, src, src.rspan, idx(c, ESI, m), m, Access::Read, down, n);
+  if (!s) return 0;
+  const uint8_t* d = host_run<sizeof(T)>(c, es, es.rspan, idx(c, EDI, m), m, Access::Read, down, n);
+  if (!d) return 0;
+  const ptrdiff_t step = down ? -ptrdiff_t(sizeof(T)) : ptrdiff_t(sizeof(T));
+  const bool while_equal = i.rep == kRepE;
+  T a, b;
+  uint32_t k = 0;
+  do {
+    a = load_host<T>(s + ptrdiff_t(k) * step);
+    b = load_host<T>(d + ptrdiff_t(k) * step);
+    ++k;
+  } while (k < n && (a == b) == while_equal);
+  alu<T>(c, AluOp::Cmp, a, b);
+  stop = (a == b) != while_equal;
+  advance(c, ESI, m, uint32_t(ptrdiff_t(k) * step));
+  advance(c, EDI, m, uint32_t(ptrdiff_t(k) * step));
+  return k;
 }
 
 // ---- the REP driver ---------------------------------------------------------------------
@@ -195,13 +295,20 @@ void string_rep(Cpu& c, const Insn& i) {
     if (count == 0) break;
     if (budget == 0 || (progress && irq_pending(c))) return;  // resume later, EIP unchanged
     progress = true;
-    if constexpr (K == Kind::Movs || K == Kind::Stos) {
-      if (!(c.eflags & DF) && budget > 1) {
+    if constexpr (K != Kind::Ins && K != Kind::Outs) {
+      if (budget > 1) {
         const uint32_t want = std::min(budget, count);
-        const uint32_t n = K == Kind::Movs ? movs_bulk<T>(c, i, m, want) : stos_bulk<T>(c, m, want);
+        bool stop = false;
+        uint32_t n;
+        if constexpr (K == Kind::Movs) n = movs_bulk<T>(c, i, m, want);
+        else if constexpr (K == Kind::Stos) n = stos_bulk<T>(c, m, want);
+        else if constexpr (K == Kind::Lods) n = lods_bulk<T>(c, i, m, want);
+        else if constexpr (K == Kind::Scas) n = scas_bulk<T>(c, i, m, want, stop);
+        else n = cmps_bulk<T>(c, i, m, want, stop);
         if (n) {
           c.r[ECX] = (c.r[ECX] & ~m) | ((count - n) & m);
           budget -= n;
+          if (stop) break;
           continue;
         }
       }

@@ -20,18 +20,24 @@ bool host_is_intel() {
 }
 
 // Host "INSN src, dst" on 16/32-bit registers with the given input flags.
-#define RZ_HOST_RR(NAME, INSN)                                                              \
-  template <typename T>                                                                     \
-  T NAME(T dst, T src, uint64_t fin, uint64_t& fout) {                                      \
-    if constexpr (sizeof(T) == 2)                                                           \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "w %[s],%[d]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [d] "+r"(dst), [fo] "=&r"(fout) : [fi] "r"(fin), [s] "r"(src) : "cc"); \
-    else                                                                                    \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "l %[s],%[d]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [d] "+r"(dst), [fo] "=&r"(fout) : [fi] "r"(fin), [s] "r"(src) : "cc"); \
-    return dst;                                                                             \
+#define RZ_HOST_RR(NAME, INSN)                                              \
+  template <typename T>                                                     \
+  T NAME(T dst, T src, uint64_t fin, uint64_t& fout) {                      \
+    if constexpr (sizeof(T) == 2)                                           \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "w %[s],%[d]\n\t"                                        \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [d] "+r"(dst), [fo] "=&r"(fout)                        \
+                   : [fi] "r"(fin), [s] "r"(src)                            \
+                   : "cc");                                                 \
+    else                                                                    \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "l %[s],%[d]\n\t"                                        \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [d] "+r"(dst), [fo] "=&r"(fout)                        \
+                   : [fi] "r"(fin), [s] "r"(src)                            \
+                   : "cc");                                                 \
+    return dst;                                                             \
   }
 
 RZ_HOST_RR(host_bt, "bt")
@@ -44,10 +50,14 @@ RZ_HOST_RR(host_bsr, "bsr")
 template <typename T>
 T host_bit(int op, T dst, T src, uint64_t fin, uint64_t& fout) {
   switch (op) {
-    case 0: return host_bt<T>(dst, src, fin, fout);
-    case 1: return host_bts<T>(dst, src, fin, fout);
-    case 2: return host_btr<T>(dst, src, fin, fout);
-    default: return host_btc<T>(dst, src, fin, fout);
+    case 0:
+      return host_bt<T>(dst, src, fin, fout);
+    case 1:
+      return host_bts<T>(dst, src, fin, fout);
+    case 2:
+      return host_btr<T>(dst, src, fin, fout);
+    default:
+      return host_btc<T>(dst, src, fin, fout);
   }
 }
 
@@ -70,19 +80,25 @@ void check_bt_reg(Rig& r, std::mt19937& rng, bool code32) {
         r.set_flags(fin);
         std::vector<uint8_t> b;
         if ((sizeof(T) == 4) != code32) b.push_back(0x66);
-        if (imm) b.insert(b.end(), {0x0F, 0xBA, uint8_t(0xE0 | (op << 3)), uint8_t(off)});  // bt* eax, imm8
-        else b.insert(b.end(), {0x0F, kBtOpcode[op], 0xD0});  // bt* eax, edx
+        if (imm)
+          b.insert(b.end(),
+                   {0x0F, 0xBA, uint8_t(0xE0 | (op << 3)), uint8_t(off)});  // bt* eax, imm8
+        else
+          b.insert(b.end(), {0x0F, kBtOpcode[op], 0xD0});  // bt* eax, edx
         // The immediate form takes only the low byte of the offset.
         uint64_t fout_i = fout;
         T want_i = want;
         if (imm) want_i = host_bit<T>(op, dst, T(uint8_t(off)), fin, fout_i);
         ASSERT_FALSE(r.exec(b));
-        SCOPED_TRACE(testing::Message() << "op " << op << " width " << sizeof(T) * 8 << " imm " << imm
-                                        << std::hex << " dst " << uint32_t(dst) << " off " << uint32_t(off));
+        SCOPED_TRACE(testing::Message()
+                     << "op " << op << " width " << sizeof(T) * 8 << " imm " << imm << std::hex
+                     << " dst " << uint32_t(dst) << " off " << uint32_t(off));
         EXPECT_EQ(get_reg<T>(c, 0), want_i);
         EXPECT_EQ(r.flags() & (CF | ZF), uint32_t(fout_i) & (CF | ZF));
         EXPECT_EQ(r.last_row->undef_flags, uint32_t(OF | SF | AF | PF));
-        if (host_is_intel()) EXPECT_EQ(r.flags() & kArithFlags, uint32_t(fout_i) & kArithFlags);
+        if (host_is_intel()) {
+          EXPECT_EQ(r.flags() & kArithFlags, uint32_t(fout_i) & kArithFlags);
+        }
         if (::testing::Test::HasFailure()) return;
       }
     }
@@ -94,9 +110,12 @@ void check_bitscan(Rig& r, std::mt19937& rng) {
   for (bool rev : {false, true}) {
     for (int k = 0; k < 400; ++k) {
       T src = T(rng());
-      if (k < 2) src = 0;
-      else if (k < 40) src = T(T(1) << (k % (8 * sizeof(T))));
-      else if (k < 80) src = T(src >> (k % (8 * sizeof(T))));
+      if (k < 2)
+        src = 0;
+      else if (k < 40)
+        src = T(T(1) << (k % (8 * sizeof(T))));
+      else if (k < 80)
+        src = T(src >> (k % (8 * sizeof(T))));
       const T dst = T(rng());
       const uint32_t fin = (rng() & kArithFlags) | 2;
       uint64_t fout = 0;
@@ -111,14 +130,17 @@ void check_bitscan(Rig& r, std::mt19937& rng) {
       if (sizeof(T) == 2) b.push_back(0x66);
       b.insert(b.end(), {0x0F, uint8_t(rev ? 0xBD : 0xBC), 0xC2});  // bsf/bsr eax, edx
       ASSERT_FALSE(r.exec(b));
-      SCOPED_TRACE(testing::Message() << (rev ? "BSR" : "BSF") << sizeof(T) * 8 << std::hex << " src "
-                                      << uint32_t(src));
+      SCOPED_TRACE(testing::Message() << (rev ? "BSR" : "BSF") << sizeof(T) * 8 << std::hex
+                                      << " src " << uint32_t(src));
       EXPECT_EQ(r.flags() & ZF, uint32_t(fout) & ZF);
-      if (src == 0) EXPECT_EQ(get_reg<T>(c, 0), dst);  // unchanged, as on P6
-      else EXPECT_EQ(get_reg<T>(c, 0), want);
-      EXPECT_EQ(c.r[EAX] & (sizeof(T) == 2 ? 0xFFFF0000u : 0u), 0x12345678u & (sizeof(T) == 2 ? 0xFFFF0000u : 0u));
+      // Unchanged for a zero source, as on P6.
+      EXPECT_EQ(get_reg<T>(c, 0), src == 0 ? dst : want);
+      EXPECT_EQ(c.r[EAX] & (sizeof(T) == 2 ? 0xFFFF0000u : 0u),
+                0x12345678u & (sizeof(T) == 2 ? 0xFFFF0000u : 0u));
       EXPECT_EQ(r.last_row->undef_flags, uint32_t(CF | OF | SF | AF | PF));
-      if (host_is_intel()) EXPECT_EQ(r.flags() & kArithFlags, uint32_t(fout) & kArithFlags);
+      if (host_is_intel()) {
+        EXPECT_EQ(r.flags() & kArithFlags, uint32_t(fout) & kArithFlags);
+      }
       if (::testing::Test::HasFailure()) return;
     }
   }
@@ -208,6 +230,41 @@ TEST(StropsBit, BitOpsFaultBeforeWriting) {
   EXPECT_EQ(c.eip, 0x3000u);
 }
 
+// F3 0F BC/BD is TZCNT/LZCNT on later CPUs; on a P6 the F3 is ignored and it is BSF/BSR.
+TEST(StropsBit, RepPrefixedBsfIsBsf) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.eip = 0x3000;
+  c.r[EAX] = 0x12345678u;
+  c.r[EDX] = 0;
+  r.set_flags(CF);
+  ASSERT_FALSE(r.exec({0xF3, 0x0F, 0xBC, 0xC2}));  // "tzcnt eax, edx" = bsf on P6
+  EXPECT_EQ(c.r[EAX], 0x12345678u);                // unchanged, not 32
+  EXPECT_TRUE(r.flags() & ZF);
+  c.r[EDX] = 0x00F00000u;
+  ASSERT_FALSE(r.exec({0xF3, 0x0F, 0xBD, 0xC2}));  // "lzcnt" = bsr: index 23, not 8
+  EXPECT_EQ(c.r[EAX], 23u);
+}
+
+TEST(StropsBit, LockedBtsAndUnlockableBt) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.eip = 0x3000;
+  c.r[EAX] = 0x8000;
+  c.r[EDX] = 9;
+  r.ram()[0x8001] = 0;
+  ASSERT_FALSE(r.exec({0xF0, 0x0F, 0xAB, 0x10}));  // lock bts [eax], edx
+  EXPECT_EQ(r.ram()[0x8001], 0x02);
+  // LOCK BT (not a read-modify-write) is #UD: the decoder refuses it.
+  Insn insn;
+  const OpRow* row = nullptr;
+  const uint8_t lock_bt[] = {0xF0, 0x0F, 0xA3, 0x10};
+  EXPECT_EQ(int(decode_insn(lock_bt, sizeof lock_bt, DecodeMode{true, false}, insn, &row)),
+            int(DecodeStatus::Invalid));
+}
+
 TEST(StropsBit, SetccAllConditionsMatchFlags) {
   Rig r;
   r.flat32();
@@ -219,12 +276,19 @@ TEST(StropsBit, SetccAllConditionsMatchFlags) {
       // Reference: SETcc on the host with the same flags.
       uint64_t fin = f | 2, got = 0;
       switch (cc) {
-#define RZ_HOST_SET(N, M) \
-  case N: asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %1\n\tpopfq\n\t" M " %b0\n\tlea 128(%%rsp),%%rsp" : "=&q"(got) : "r"(fin) : "cc"); break;
-        RZ_HOST_SET(0, "seto") RZ_HOST_SET(1, "setno") RZ_HOST_SET(2, "setb") RZ_HOST_SET(3, "setae")
-        RZ_HOST_SET(4, "sete") RZ_HOST_SET(5, "setne") RZ_HOST_SET(6, "setbe") RZ_HOST_SET(7, "seta")
-        RZ_HOST_SET(8, "sets") RZ_HOST_SET(9, "setns") RZ_HOST_SET(10, "setp") RZ_HOST_SET(11, "setnp")
-        RZ_HOST_SET(12, "setl") RZ_HOST_SET(13, "setge") RZ_HOST_SET(14, "setle") RZ_HOST_SET(15, "setg")
+#define RZ_HOST_SET(N, M)                                                                          \
+  case N:                                                                                          \
+    asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %1\n\tpopfq\n\t" M " %b0\n\tlea 128(%%rsp),%%rsp" \
+                 : "=&q"(got)                                                                      \
+                 : "r"(fin)                                                                        \
+                 : "cc");                                                                          \
+    break;
+        RZ_HOST_SET(0, "seto")
+        RZ_HOST_SET(1, "setno") RZ_HOST_SET(2, "setb") RZ_HOST_SET(3, "setae")
+            RZ_HOST_SET(4, "sete") RZ_HOST_SET(5, "setne") RZ_HOST_SET(6, "setbe")
+                RZ_HOST_SET(7, "seta") RZ_HOST_SET(8, "sets") RZ_HOST_SET(9, "setns")
+                    RZ_HOST_SET(10, "setp") RZ_HOST_SET(11, "setnp") RZ_HOST_SET(12, "setl")
+                        RZ_HOST_SET(13, "setge") RZ_HOST_SET(14, "setle") RZ_HOST_SET(15, "setg")
 #undef RZ_HOST_SET
       }
       got &= 0xFF;

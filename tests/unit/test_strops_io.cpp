@@ -28,7 +28,9 @@ void map_logger(Rig& r, PortLog& pl, uint16_t base, uint16_t count) {
     pl.log.push_back({false, port, size, v});
     return v;
   };
-  h.write = [&pl](uint16_t port, unsigned size, uint32_t v) { pl.log.push_back({true, port, size, v}); };
+  h.write = [&pl](uint16_t port, unsigned size, uint32_t v) {
+    pl.log.push_back({true, port, size, v});
+  };
   r.s.m->ports().map(base, count, h, "test-logger");
 }
 
@@ -138,6 +140,36 @@ TEST(StropsIo, RepInsOutsProtectedMode) {
   EXPECT_EQ(v, 0xA3u);
   EXPECT_EQ(c.r[EDI], 0x11007u);
   EXPECT_EQ(r.last_row->cls, InsnClass::IoplSensitive);
+}
+
+// Real mode, 16-bit addresses, DF=1: INSB/OUTSB walk down and wrap within 64 KiB.
+TEST(StropsIo, RealModeInsOutsBackwardsWrap) {
+  Rig r;
+  PortLog pl;
+  map_logger(r, pl, 0x378, 1);
+  Cpu& c = r.c();
+  uint8_t* m = r.ram();
+  r.s.load_real(ES, 0x2000);
+  c.eip = 0x1000;
+  c.eflags |= DF;
+  c.r[EDX] = 0x378;
+  c.r[EDI] = 0xAAAA0001u;
+  c.r[ECX] = 3;
+  pl.next_read = 0x70;
+  EXPECT_EQ(r.exec_to_end({0xF3, 0x6C}), 1);  // rep insb: ES:0001, 0000, FFFF
+  EXPECT_EQ(m[0x20001], 0x70);
+  EXPECT_EQ(m[0x20000], 0x71);
+  EXPECT_EQ(m[0x2FFFF], 0x72);
+  EXPECT_EQ(c.r[EDI], 0xAAAAFFFEu);
+  c.r[ESI] = 0x0001;
+  c.r[ECX] = 2;
+  m[0x00001] = 0x5A;  // DS = 0
+  m[0x00000] = 0xA5;
+  EXPECT_EQ(r.exec_to_end({0xF3, 0x6E}), 1);  // rep outsb
+  ASSERT_EQ(pl.log.size(), 5u);
+  EXPECT_EQ(pl.log[3].value, 0x5Au);
+  EXPECT_EQ(pl.log[4].value, 0xA5u);
+  EXPECT_EQ(c.r[ESI], 0xFFFFu);
 }
 
 // INS checks its destination before reading the port: a faulting store loses no data.

@@ -21,22 +21,31 @@ bool host_is_intel() {
 }
 
 // The inline assembly moves RSP below the red zone before pushing.
-#define RZ_HOST_OP_CL(NAME, INSN)                                                           \
-  template <typename T>                                                                     \
-  T NAME(T v, uint8_t cnt, uint64_t fin, uint64_t& fout) {                                  \
-    if constexpr (sizeof(T) == 1)                                                           \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "b %%cl,%[v]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [v] "+q"(v), [fo] "=&r"(fout) : [fi] "r"(fin), "c"(cnt) : "cc");       \
-    else if constexpr (sizeof(T) == 2)                                                      \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "w %%cl,%[v]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [v] "+r"(v), [fo] "=&r"(fout) : [fi] "r"(fin), "c"(cnt) : "cc");       \
-    else                                                                                    \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "l %%cl,%[v]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [v] "+r"(v), [fo] "=&r"(fout) : [fi] "r"(fin), "c"(cnt) : "cc");       \
-    return v;                                                                               \
+#define RZ_HOST_OP_CL(NAME, INSN)                                           \
+  template <typename T>                                                     \
+  T NAME(T v, uint8_t cnt, uint64_t fin, uint64_t& fout) {                  \
+    if constexpr (sizeof(T) == 1)                                           \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "b %%cl,%[v]\n\t"                                        \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [v] "+q"(v), [fo] "=&r"(fout)                          \
+                   : [fi] "r"(fin), "c"(cnt)                                \
+                   : "cc");                                                 \
+    else if constexpr (sizeof(T) == 2)                                      \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "w %%cl,%[v]\n\t"                                        \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [v] "+r"(v), [fo] "=&r"(fout)                          \
+                   : [fi] "r"(fin), "c"(cnt)                                \
+                   : "cc");                                                 \
+    else                                                                    \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "l %%cl,%[v]\n\t"                                        \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [v] "+r"(v), [fo] "=&r"(fout)                          \
+                   : [fi] "r"(fin), "c"(cnt)                                \
+                   : "cc");                                                 \
+    return v;                                                               \
   }
 
 RZ_HOST_OP_CL(host_rol, "rol")
@@ -47,18 +56,24 @@ RZ_HOST_OP_CL(host_shl, "shl")
 RZ_HOST_OP_CL(host_shr, "shr")
 RZ_HOST_OP_CL(host_sar, "sar")
 
-#define RZ_HOST_SHXD(NAME, INSN)                                                            \
-  template <typename T>                                                                     \
-  T NAME(T v, T src, uint8_t cnt, uint64_t fin, uint64_t& fout) {                           \
-    if constexpr (sizeof(T) == 2)                                                           \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "w %%cl,%[s],%[v]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [v] "+r"(v), [fo] "=&r"(fout) : [fi] "r"(fin), [s] "r"(src), "c"(cnt) : "cc"); \
-    else                                                                                    \
-      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN "l %%cl,%[s],%[v]\n\t" \
-                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"                           \
-                   : [v] "+r"(v), [fo] "=&r"(fout) : [fi] "r"(fin), [s] "r"(src), "c"(cnt) : "cc"); \
-    return v;                                                                               \
+#define RZ_HOST_SHXD(NAME, INSN)                                            \
+  template <typename T>                                                     \
+  T NAME(T v, T src, uint8_t cnt, uint64_t fin, uint64_t& fout) {           \
+    if constexpr (sizeof(T) == 2)                                           \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "w %%cl,%[s],%[v]\n\t"                                   \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [v] "+r"(v), [fo] "=&r"(fout)                          \
+                   : [fi] "r"(fin), [s] "r"(src), "c"(cnt)                  \
+                   : "cc");                                                 \
+    else                                                                    \
+      asm volatile("lea -128(%%rsp),%%rsp\n\tpushq %[fi]\n\tpopfq\n\t" INSN \
+                   "l %%cl,%[s],%[v]\n\t"                                   \
+                   "pushfq\n\tpopq %[fo]\n\tlea 128(%%rsp),%%rsp"           \
+                   : [v] "+r"(v), [fo] "=&r"(fout)                          \
+                   : [fi] "r"(fin), [s] "r"(src), "c"(cnt)                  \
+                   : "cc");                                                 \
+    return v;                                                               \
   }
 
 RZ_HOST_SHXD(host_shld, "shld")
@@ -67,13 +82,21 @@ RZ_HOST_SHXD(host_shrd, "shrd")
 template <typename T>
 T host_group2(int op, T v, uint8_t cnt, uint64_t fin, uint64_t& fout) {
   switch (op) {
-    case 0: return host_rol<T>(v, cnt, fin, fout);
-    case 1: return host_ror<T>(v, cnt, fin, fout);
-    case 2: return host_rcl<T>(v, cnt, fin, fout);
-    case 3: return host_rcr<T>(v, cnt, fin, fout);
-    case 4: case 6: return host_shl<T>(v, cnt, fin, fout);
-    case 5: return host_shr<T>(v, cnt, fin, fout);
-    default: return host_sar<T>(v, cnt, fin, fout);
+    case 0:
+      return host_rol<T>(v, cnt, fin, fout);
+    case 1:
+      return host_ror<T>(v, cnt, fin, fout);
+    case 2:
+      return host_rcl<T>(v, cnt, fin, fout);
+    case 3:
+      return host_rcr<T>(v, cnt, fin, fout);
+    case 4:
+    case 6:
+      return host_shl<T>(v, cnt, fin, fout);
+    case 5:
+      return host_shr<T>(v, cnt, fin, fout);
+    default:
+      return host_sar<T>(v, cnt, fin, fout);
   }
 }
 
@@ -87,9 +110,15 @@ std::vector<uint8_t> group2_bytes(int op, Form f, uint8_t cnt, bool code32) {
   const uint8_t w = sizeof(T) == 1 ? 0 : 1;
   const uint8_t modrm = uint8_t(0xC0 | (op << 3));
   switch (f) {
-    case Form::One: b.insert(b.end(), {uint8_t(0xD0 | w), modrm}); break;
-    case Form::Imm: b.insert(b.end(), {uint8_t(0xC0 | w), modrm, cnt}); break;
-    case Form::CL: b.insert(b.end(), {uint8_t(0xD2 | w), modrm}); break;
+    case Form::One:
+      b.insert(b.end(), {uint8_t(0xD0 | w), modrm});
+      break;
+    case Form::Imm:
+      b.insert(b.end(), {uint8_t(0xC0 | w), modrm, cnt});
+      break;
+    case Form::CL:
+      b.insert(b.end(), {uint8_t(0xD2 | w), modrm});
+      break;
   }
   return b;
 }
@@ -115,7 +144,10 @@ void check_group2(Rig& r, std::mt19937& rng, bool code32) {
   for (int op = 0; op < 8; ++op) {
     for (unsigned cnt = 0; cnt < 40; ++cnt) {
       for (int rep = 0; rep < 6; ++rep) {
-        const T v = T(rep == 0 ? 0 : rep == 1 ? width_mask : rep == 2 ? (width_mask >> 1) + 1 : rng());
+        const T v = T(rep == 0   ? 0
+                      : rep == 1 ? width_mask
+                      : rep == 2 ? (width_mask >> 1) + 1
+                                 : rng());
         const uint32_t fin = (rng() & kArithFlags) | 2;
         for (Form f : {Form::One, Form::Imm, Form::CL}) {
           const uint8_t c8 = f == Form::One ? 1 : uint8_t(cnt);
@@ -129,14 +161,16 @@ void check_group2(Rig& r, std::mt19937& rng, bool code32) {
           r.set_flags(fin);
           ASSERT_FALSE(r.exec(group2_bytes<T>(op, f, c8, code32)));
           const uint32_t defined = defined_group2<T>(op, c8);
-          SCOPED_TRACE(testing::Message() << "op /" << op << " width " << sizeof(T) * 8 << " count "
-                                          << unsigned(c8) << " v " << std::hex << uint32_t(v)
-                                          << " fin " << fin << " form " << int(f));
+          SCOPED_TRACE(testing::Message()
+                       << "op /" << op << " width " << sizeof(T) * 8 << " count " << unsigned(c8)
+                       << " v " << std::hex << uint32_t(v) << " fin " << fin << " form " << int(f));
           EXPECT_EQ(get_reg<T>(r.c(), 0), want);
           EXPECT_EQ(r.c().r[EAX] & ~width_mask, 0xA5A5A5A5u & ~width_mask);
           EXPECT_EQ(r.flags() & defined, uint32_t(fout) & defined);
           // Our values for the undefined flags are those of Intel processors.
-          if (host_is_intel()) EXPECT_EQ(r.flags() & kArithFlags, uint32_t(fout) & kArithFlags);
+          if (host_is_intel()) {
+            EXPECT_EQ(r.flags() & kArithFlags, uint32_t(fout) & kArithFlags);
+          }
           // The undefined flags a row admits must cover what we left unchecked.
           EXPECT_EQ(~defined & kArithFlags & ~r.last_row->undef_flags &
                         ~((op == 4 || op == 5 || op == 6) ? uint32_t(CF) : 0u),
@@ -192,15 +226,19 @@ void check_shxd(Rig& r, std::mt19937& rng, bool left, bool imm) {
       if (imm) b.push_back(uint8_t(cnt));
       ASSERT_FALSE(r.exec(b));
       const unsigned masked = cnt & 31;
-      uint32_t defined = masked == 0 ? kArithFlags : (kArithFlags & ~AF & ~(masked == 1 ? 0u : uint32_t(OF)));
+      uint32_t defined =
+          masked == 0 ? kArithFlags : (kArithFlags & ~AF & ~(masked == 1 ? 0u : uint32_t(OF)));
       bool result_defined = true;
       if (sizeof(T) == 2 && masked > 16) {
         defined = 0;  // result and flags undefined
         result_defined = false;
       }
-      SCOPED_TRACE(testing::Message() << (left ? "SHLD" : "SHRD") << sizeof(T) * 8 << " count " << cnt
-                                      << std::hex << " v " << uint32_t(v) << " src " << uint32_t(src));
-      if (result_defined) EXPECT_EQ(get_reg<T>(c, 0), want);
+      SCOPED_TRACE(testing::Message()
+                   << (left ? "SHLD" : "SHRD") << sizeof(T) * 8 << " count " << cnt << std::hex
+                   << " v " << uint32_t(v) << " src " << uint32_t(src));
+      if (result_defined) {
+        EXPECT_EQ(get_reg<T>(c, 0), want);
+      }
       EXPECT_EQ(c.r[EAX] & ~width_mask, 0x5A5A5A5Au & ~width_mask);
       EXPECT_EQ(r.flags() & defined, uint32_t(fout) & defined);
       // Undefined results and flags: ours are those of Intel processors (P6 and later).
@@ -250,7 +288,7 @@ TEST(StropsShift, MemoryOperandAndZeroCount) {
   c.r[EBX] = 0x5000;
   std::memcpy(r.ram() + 0x5000, "\x81\x00\x00\x80", 4);
   r.set_flags(CF | ZF);
-  c.r[ECX] = 32;  // masked to 0: nothing changes
+  c.r[ECX] = 32;                       // masked to 0: nothing changes
   ASSERT_FALSE(r.exec({0xD3, 0x23}));  // shl dword [ebx], cl
   EXPECT_EQ(r.flags() & kArithFlags, CF | ZF);
   uint32_t v;
@@ -260,11 +298,35 @@ TEST(StropsShift, MemoryOperandAndZeroCount) {
   std::memcpy(&v, r.ram() + 0x5000, 4);
   EXPECT_EQ(v, 0x00000103u);
   EXPECT_TRUE(r.flags() & CF);
-  EXPECT_TRUE(r.flags() & OF);  // MSB(result)=0 xor CF=1
-  EXPECT_TRUE(r.flags() & ZF);  // rotates leave ZF alone
+  EXPECT_TRUE(r.flags() & OF);               // MSB(result)=0 xor CF=1
+  EXPECT_TRUE(r.flags() & ZF);               // rotates leave ZF alone
   ASSERT_FALSE(r.exec({0xC0, 0x3B, 0x03}));  // sar byte [ebx], 3 : 03 -> 00, CF=0
   EXPECT_EQ(r.ram()[0x5000], 0x00);
   EXPECT_EQ(r.flags() & (CF | ZF), uint32_t(ZF));
+}
+
+// A memory operand in a read-only segment faults even for a zero count (the operand is
+// checked for writing first), and nothing changes.
+TEST(StropsShift, ReadOnlySegmentFaultsBeforeAnyChange) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.seg[DS].ar = 0xC091;  // read-only data
+  refresh_all_segments(c);
+  c.eip = 0x3000;
+  c.r[EBX] = 0x5000;
+  r.ram()[0x5000] = 0x81;
+  r.set_flags(0);
+  for (uint8_t cl : {uint8_t(1), uint8_t(0)}) {
+    c.r[ECX] = cl;
+    EXPECT_TRUE(r.exec({0xD2, 0x23}));  // shl byte [ebx], cl
+    EXPECT_EQ(c.exc.vector, kGP);
+    EXPECT_EQ(c.eip, 0x3000u);
+    EXPECT_EQ(r.ram()[0x5000], 0x81);
+    EXPECT_EQ(r.flags() & kArithFlags, 0u);
+  }
+  EXPECT_TRUE(r.exec({0x0F, 0xA4, 0x13, 0x04}));  // shld [ebx], edx, 4
+  EXPECT_EQ(c.exc.vector, kGP);
 }
 
 TEST(StropsShift, RclRcrByteCount9KeepsOperandAndFlags) {

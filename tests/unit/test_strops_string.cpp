@@ -148,8 +148,10 @@ TEST(StropsString, CmpsScasConditionsAndFlags) {
   EXPECT_TRUE(r.flags() & ZF);
   // cmpsw (no REP): flags of [ESI] - [EDI]; a 1 - 2 borrow.
   c.eip = 0x3000;
-  m[0x40000] = 1; m[0x40001] = 0;
-  m[0x40002] = 2; m[0x40003] = 0;
+  m[0x40000] = 1;
+  m[0x40001] = 0;
+  m[0x40002] = 2;
+  m[0x40003] = 0;
   c.r[ESI] = 0x40000;
   c.r[EDI] = 0x40002;
   ASSERT_FALSE(r.exec({0x66, 0xA7}));
@@ -180,25 +182,42 @@ TEST(StropsString, RepneOnMovsRepeatsLikeRep) {
   EXPECT_EQ(r.ram()[0x11009], 0x5C);
 }
 
-// Long copies run in batches (EIP stays until the count is done) and equal a byte-by-byte
-// reference, including overlapping forward copies that replicate a pattern.
+// Long copies run in batches (EIP stays until the count is done) and equal an
+// element-by-element reference in both directions, including overlapping copies that
+// replicate a pattern.
 TEST(StropsString, LongAndOverlappingCopiesMatchReference) {
   std::mt19937 rng(21);
-  for (int trial = 0; trial < 24; ++trial) {
+  for (int trial = 0; trial < 48; ++trial) {
     Rig r;
     r.flat32();
     if (trial & 1) enable_paging(r);
     Cpu& c = r.c();
     uint8_t* m = r.ram();
+    const bool down = trial >= 24;
+    const int dir = down ? -1 : 1;
     const unsigned size = 1u << (trial % 3);  // 1, 2, 4
-    const uint32_t src = 0x100000 + (rng() % 0x3000);
-    const uint32_t dst = (trial % 4 == 0) ? src + 1 + rng() % 8 : 0x180000 + (rng() % 0x3000);
     const uint32_t count = 5000 + rng() % 20000;
-    for (uint32_t k = 0; k < 0x30000; ++k) m[0x100000 + k] = uint8_t(rng());
+    const uint32_t span = count * size;
+    uint32_t src = down ? 0x100000 + span + rng() % 0x3000 : 0x100000 + rng() % 0x3000;
+    uint32_t dst;
+    switch (trial % 4) {
+      case 0:
+        dst = src + 1 + rng() % 8;
+        break;  // overlapping, above
+      case 2:
+        dst = src - 1 - rng() % 8;
+        break;  // overlapping, below
+      default:
+        dst = (down ? 0x180000 + span : 0x180000) + rng() % 0x3000;
+        break;
+    }
+    for (uint32_t k = 0; k < 0x100000; ++k) m[0x100000 + k] = uint8_t(rng());
     std::vector<uint8_t> ref(m, m + 0x200000);
     // Element by element, in order (each element read whole before it is written).
-    for (uint32_t k = 0; k < count; ++k) std::memmove(&ref[dst + k * size], &ref[src + k * size], size);
+    for (uint32_t k = 0; k < count; ++k)
+      std::memmove(&ref[dst + dir * int64_t(k) * size], &ref[src + dir * int64_t(k) * size], size);
     c.eip = 0x3000;
+    if (down) c.eflags |= DF;
     c.r[ESI] = src;
     c.r[EDI] = dst;
     c.r[ECX] = count;
@@ -207,19 +226,19 @@ TEST(StropsString, LongAndOverlappingCopiesMatchReference) {
     const int calls = r.exec_to_end(insn);
     EXPECT_GT(calls, 1);  // more than one batch
     EXPECT_EQ(c.r[ECX], 0u);
-    EXPECT_EQ(c.r[ESI], src + count * size);
-    EXPECT_EQ(c.r[EDI], dst + count * size);
+    EXPECT_EQ(c.r[ESI], src + uint32_t(dir * int64_t(span)));
+    EXPECT_EQ(c.r[EDI], dst + uint32_t(dir * int64_t(span)));
     EXPECT_EQ(std::memcmp(m + 0x100000, ref.data() + 0x100000, 0x100000), 0) << "trial " << trial;
   }
 }
 
-TEST(StropsString, StosFastPathMatchesSlowPathBackwards) {
+TEST(StropsString, StosBothDirectionsAcrossPages) {
   Rig r;
   r.flat32();
   Cpu& c = r.c();
   uint8_t* m = r.ram();
   c.eip = 0x3000;
-  // Forward (fast path) then backward (per-iteration path) over the same range.
+  // Forward then backward over the same unaligned range crossing pages.
   c.r[EAX] = 0x01020304u;
   c.r[EDI] = 0x100FF2;  // unaligned, crosses pages
   c.r[ECX] = 3000;
@@ -266,6 +285,50 @@ TEST(StropsString, SegmentFaultMidwayKeepsProgress) {
   EXPECT_EQ(c.r[EDI], 0x20F00u + 0x400u);
 }
 
+// Going down (DF=1): 32-bit offsets wrap below 0 to 0xFFFFFFFC, past the ES limit.
+TEST(StropsString, BackwardsFaultMidwayKeepsProgress) {
+  Rig r;
+  r.flat32();
+  Cpu& c = r.c();
+  c.seg[ES].limit = 0xFFFFF;
+  refresh_all_segments(c);
+  c.eip = 0x3000;
+  c.eflags |= DF;
+  c.r[EAX] = 0x77777777u;
+  c.r[EDI] = 0x10;
+  c.r[ECX] = 10;
+  std::memset(r.ram(), 0, 0x20);
+  EXPECT_EQ(r.exec_to_end({0xF3, 0xAB}), -1);
+  EXPECT_EQ(c.exc.vector, kGP);
+  EXPECT_EQ(c.r[ECX], 5u);
+  EXPECT_EQ(c.r[EDI], 0xFFFFFFFCu);
+  EXPECT_EQ(r.ram()[0x00], 0x77);
+  EXPECT_EQ(r.ram()[0x13], 0x77);
+  EXPECT_EQ(r.ram()[0x14], 0x00);
+}
+
+TEST(StropsString, BackwardsPageFaultMidway) {
+  Rig r;
+  r.flat32();
+  enable_paging(r);
+  Cpu& c = r.c();
+  uint8_t* m = r.ram();
+  set_pte(r, 0x4F, 0);  // page 0x4F000 not present: the copy runs down into it
+  for (uint32_t k = 0; k < 0x1000; ++k) m[0x60000 + k] = uint8_t(k * 3);
+  c.eip = 0x3000;
+  c.eflags |= DF;
+  c.r[ESI] = 0x60FFC;
+  c.r[EDI] = 0x5001C;  // 8 dwords fit above 0x50000
+  c.r[ECX] = 0x100;
+  EXPECT_EQ(r.exec_to_end({0xF3, 0xA5}), -1);
+  EXPECT_EQ(c.exc.vector, kPF);
+  EXPECT_EQ(c.cr2, 0x4FFFCu);
+  EXPECT_EQ(c.r[ECX], 0x100u - 8u);
+  EXPECT_EQ(c.r[EDI], 0x4FFFCu);
+  EXPECT_EQ(c.r[ESI], 0x60FDCu);
+  EXPECT_EQ(std::memcmp(m + 0x50000, m + 0x60FE0, 0x20), 0);
+}
+
 TEST(StropsString, PageFaultMidwayKeepsProgressAndRestarts) {
   Rig r;
   r.flat32();
@@ -310,8 +373,8 @@ TEST(StropsString, PageFaultMidwayKeepsProgressAndRestarts) {
 TEST(StropsString, RealModeFaultMidwayThroughRunLoop) {
   // mov esi,0xFFF0 ; mov edi,0x2000 ; mov ecx,0x20 ; a32 rep movsb ; hlt.  ES base 0x10000.
   // The source offset runs past DS's 64 KiB limit after 16 bytes.
-  Snippet s({0x66, 0xBE, 0xF0, 0xFF, 0x00, 0x00, 0x66, 0xBF, 0x00, 0x20, 0x00, 0x00, 0x66, 0xB9,
-             0x20, 0x00, 0x00, 0x00, 0x67, 0xF3, 0xA4, 0xF4});
+  Snippet s({0x66, 0xBE, 0xF0, 0xFF, 0x00, 0x00, 0x66, 0xBF, 0x00, 0x20, 0x00,
+             0x00, 0x66, 0xB9, 0x20, 0x00, 0x00, 0x00, 0x67, 0xF3, 0xA4, 0xF4});
   s.load_real(ES, 0x1000);
   for (int k = 0; k < 16; ++k) s.ram()[0xFFF0 + k] = uint8_t(0xC0 + k);
   s.ram()[0x3000] = 0xF4;
