@@ -63,6 +63,7 @@ void Cpu::reset() {
   FpuState keep_fpu{};  // FINIT state
   s = CpuState{};
   s.fpu = keep_fpu;
+  s.cr0 = CR0_CD | CR0_NW | CR0_ET;  // 60000010H after RESET (SDM vol. 3 table 9-1)
   for (unsigned i = 0; i < kNumSegs; ++i) {
     seg[i] = Segment{};
     seg[i].ar = 0x93;
