@@ -1,5 +1,5 @@
 // cpu/debug.cpp: breakpoint matching for DR0-DR3 under DR7 (see cpu/debug.h).
-// I/O breakpoints (R/W = 10 with CR4.DE) are not implemented.
+// I/O breakpoints need the port-I/O handlers to call check_io_breakpoints().
 #include "cpu/debug.h"
 
 namespace rz {
@@ -41,6 +41,16 @@ void check_data_breakpoints(Cpu& c, uint32_t lin, unsigned size, bool write) {
     const Bp b = breakpoint(c, k);
     if (!b.enabled || !(b.rw == 3 || (b.rw == 1 && write))) continue;
     const uint64_t a0 = lin, a1 = uint64_t(lin) + size, b0 = b.addr, b1 = uint64_t(b.addr) + b.size;
+    if (a0 < b1 && b0 < a1) c.pending_dbg |= 1u << k;
+  }
+}
+
+void check_io_breakpoints(Cpu& c, uint16_t port, unsigned size) {
+  if (!(c.dr[7] & 0xFF) || !(c.cr4 & CR4_DE)) return;
+  for (unsigned k = 0; k < 4; ++k) {
+    const Bp b = breakpoint(c, k);
+    if (!b.enabled || b.rw != 2) continue;
+    const uint32_t a0 = port, a1 = uint32_t(port) + size, b0 = b.addr & 0xFFFF, b1 = b0 + b.size;
     if (a0 < b1 && b0 < a1) c.pending_dbg |= 1u << k;
   }
 }

@@ -1,6 +1,6 @@
 // cpu/debug.h: debug-register breakpoints (SDM vol. 3 17.2-17.3): instruction breakpoints
-// (R/W = 00, fault before the instruction unless EFLAGS.RF) and data breakpoints (R/W = 01
-// write, 11 read/write; trap after the instruction).  Watched pages are kept out of the
+// (R/W = 00, fault before the instruction unless EFLAGS.RF), data breakpoints (R/W = 01
+// write, 11 read/write; trap after the instruction) and I/O breakpoints (R/W = 10, CR4.DE).  Watched pages are kept out of the
 // TLB (Mmu::set_watch_pages) so that only slow-path accesses need the comparison.
 #pragma once
 
@@ -13,6 +13,9 @@ void update_breakpoints(Cpu& c);
 // Compare a completed data access with the enabled data breakpoints; hits are added to
 // CpuState::pending_dbg (DR6 B0-B3) and delivered as a #DB trap after the instruction.
 void check_data_breakpoints(Cpu& c, uint32_t lin, unsigned size, bool write);
+// I/O breakpoints (R/W = 10, only with CR4.DE): IN/OUT/INS/OUTS call this with the port
+// and access size; hits are added to pending_dbg like data breakpoints.
+void check_io_breakpoints(Cpu& c, uint16_t port, unsigned size);
 // DR6 B0-B3 bits of the enabled instruction breakpoints at linear address `lin`.
 uint32_t insn_breakpoint_hits(const Cpu& c, uint32_t lin);
 

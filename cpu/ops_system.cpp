@@ -215,7 +215,7 @@ void register_ops_system(OpTable& t) {
   t.add({.map = kMap0F, .opcode = 0x01, .reg = 3, .mod = 0, .mnemonic = "LIDT", .form = "Ms", .cls = PR, .hs = RZ_HS_M(lgdt_lidt)});
   t.add({.map = kMap0F, .opcode = 0x01, .reg = 4, .mnemonic = "SMSW", .form = "Ew", .cls = SU, .hs = RZ_HS_V(smsw)});
   t.add({.map = kMap0F, .opcode = 0x01, .reg = 6, .mnemonic = "LMSW", .form = "Ew", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_V(lmsw)});
-  t.add({.map = kMap0F, .opcode = 0x01, .reg = 7, .mod = 0, .mnemonic = "INVLPG", .form = "Mb", .cls = PR, .hs = RZ_HS_M(invlpg)});
+  t.add({.map = kMap0F, .opcode = 0x01, .reg = 7, .mod = 0, .mnemonic = "INVLPG", .form = "Mb", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_M(invlpg)});
   t.add({.map = kMap0F, .opcode = 0x02, .mnemonic = "LAR", .form = "Gv,Ew", .cls = SU, .hs = RZ_HS_V(lar)});
   t.add({.map = kMap0F, .opcode = 0x03, .mnemonic = "LSL", .form = "Gv,Ew", .cls = SU, .hs = RZ_HS_V(lsl)});
   t.add({.map = kMap0F, .opcode = 0x06, .mnemonic = "CLTS", .form = "", .cls = PR, .hs = RZ_HS_1(clts)});

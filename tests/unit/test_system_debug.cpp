@@ -1,5 +1,6 @@
 // tests/unit/test_system_debug.cpp: debug registers: instruction breakpoints (fault, RF),
 // data breakpoints (trap, DR6 B0-B3), and MOV SS holding off the single-step trap.
+#include "cpu/debug.h"
 #include "tests/unit/test_system_fixture.h"
 
 namespace rz::test {
@@ -75,6 +76,24 @@ TEST(SystemDebug, MovSsDelaysSingleStepTrap) {
   EXPECT_EQ(c.eip, handler_addr(kDB) + 1);
   EXPECT_EQ(p.stk(0), kCode0 + 3);  // after MOV SS and the NOP it shields
   EXPECT_TRUE(c.dr[6] & 0x4000);
+}
+
+}  // namespace rz::test
+
+namespace rz::test {
+
+TEST(SystemDebug, IoBreakpointMatchesOnlyWithDe) {
+  Pm p;
+  Cpu& c = p.cpu();
+  c.dr[3] = 0x3F8;
+  c.dr[7] = 0x400 | (1u << 6) | (2u << 28) | (0u << 30);  // L3, I/O, 1 byte
+  check_io_breakpoints(c, 0x3F8, 1);
+  EXPECT_EQ(c.pending_dbg, 0u);  // CR4.DE = 0: R/W = 10 is undefined, nothing matches
+  c.cr4 = CR4_DE;
+  check_io_breakpoints(c, 0x3F9, 1);
+  EXPECT_EQ(c.pending_dbg, 0u);
+  check_io_breakpoints(c, 0x3F8, 2);
+  EXPECT_EQ(c.pending_dbg, 8u);
 }
 
 }  // namespace rz::test

@@ -234,3 +234,61 @@ TEST(SystemFar, IretToRing3AndIretSameLevelFlags) {
 }
 
 }  // namespace rz::test
+
+namespace rz::test {
+
+TEST(SystemFar, ConformingCodeKeepsCpl) {
+  Pm p;
+  p.enter(3, kCode3);
+  Cpu& c = p.cpu();
+  p.desc(kFreeSel, 0, 0xFFFFF, 0x9E, 0xC);  // DPL-0 conforming readable code
+  std::vector<uint8_t> b{0xEA};
+  for (uint8_t x : Pm::le32(kCode3 + 0x40)) b.push_back(x);
+  b.push_back(uint8_t(kFreeSel));
+  b.push_back(0);
+  p.bytes(kCode3, b);
+  p.code(kCode3 + 0x40, {0x8C, 0xC8, 0xF4});  // mov eax,cs ; hlt (still CPL 3: #GP)
+  EXPECT_EQ(p.run(), StopReason::Halted);
+  EXPECT_EQ(c.r[EAX], uint32_t(kFreeSel | 3));  // CS.RPL = CPL = 3
+  EXPECT_EQ(c.eip, handler_addr(kGP) + 1);
+  EXPECT_EQ(p.stk(1), kCode3 + 0x42);
+}
+
+TEST(SystemFar, RealModeFarCall32BitOperand) {
+  // o32 call 0000:00002000 ; hlt   | at 0x2000: o32 retf
+  Snippet s({0x66, 0x9A, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0xF4});
+  s.ram()[0x2000] = 0x66;
+  s.ram()[0x2001] = 0xCB;
+  EXPECT_EQ(s.run(), StopReason::Halted);
+  Cpu& c = s.cpu();
+  EXPECT_EQ(c.eip, 0x1009u);
+  EXPECT_EQ(c.r[ESP], 0x8000u);
+  uint32_t ret;
+  std::memcpy(&ret, s.ram() + 0x8000 - 8, 4);
+  EXPECT_EQ(ret, 0x1008u);
+}
+
+TEST(SystemFar, CallGate16PushesWordsAndCopiesWordParameters) {
+  Pm p;
+  p.enter(3, kCode3);
+  Cpu& c = p.cpu();
+  p.gdt_gate(kFreeSel, kCS0, 0x9200, kCallGate16, 3, 1);
+  c.r[ESP] = kStack3 - 2;
+  p.put16(kStack3 - 2, 0x4455);
+  std::vector<uint8_t> b{0x9A};
+  for (uint8_t x : Pm::le32(0)) b.push_back(x);
+  b.push_back(uint8_t(kFreeSel | 3));
+  b.push_back(0);
+  p.bytes(kCode3, b);
+  p.code(0x9200, {0xF4});
+  EXPECT_EQ(p.run(), StopReason::Halted);
+  EXPECT_EQ(c.eip, 0x9201u);
+  EXPECT_EQ(c.r[ESP], kStack0 - 10);
+  EXPECT_EQ(p.rd16(kStack0 - 10), uint16_t(kCode3 + 7));
+  EXPECT_EQ(p.rd16(kStack0 - 8), kCS3);
+  EXPECT_EQ(p.rd16(kStack0 - 6), 0x4455);
+  EXPECT_EQ(p.rd16(kStack0 - 4), uint16_t(kStack3 - 2));
+  EXPECT_EQ(p.rd16(kStack0 - 2), kDS3);
+}
+
+}  // namespace rz::test

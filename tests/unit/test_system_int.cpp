@@ -194,3 +194,51 @@ TEST(SystemInt, InvalidTssStackSelectorIsTs) {
 }
 
 }  // namespace rz::test
+
+namespace rz::test {
+
+namespace {
+struct FakePic : InterruptAck {
+  uint8_t vec;
+  explicit FakePic(uint8_t v) : vec(v) {}
+  uint8_t acknowledge() override { return vec; }
+};
+}  // namespace
+
+TEST(SystemInt, ExternalInterruptThroughNotPresentGateSetsExt) {
+  Pm p;
+  p.enter(0, kCode0);
+  Cpu& c = p.cpu();
+  FakePic pic(0x40);
+  c.pic = &pic;
+  p.idt_gate(0x40, kCS0, handler_addr(0x40), kIntGate32, 0, false);
+  p.code(kCode0, {0x90, 0xF4});
+  c.eflags = 2 | IF;
+  c.intr_line = true;
+  p.run();
+  c.pic = nullptr;
+  EXPECT_EQ(c.eip, handler_addr(kNP) + 1);
+  EXPECT_EQ(p.stk(0), 0x40u * 8 + 2 + 1);  // IDT + EXT
+  EXPECT_EQ(p.stk(1), kCode0);             // the interrupted instruction
+}
+
+TEST(SystemInt, ExternalInterruptIgnoresGateDplFromRing3) {
+  Pm p;
+  p.enter(3, kCode3);
+  Cpu& c = p.cpu();
+  FakePic pic(0x41);
+  c.pic = &pic;
+  p.code(kCode3, {0x90});
+  c.eflags = 2 | IF;
+  c.intr_line = true;
+  p.run();
+  c.pic = nullptr;
+  // The DPL-0 gate is fine for a hardware interrupt: ring 0 on the TSS stack.
+  EXPECT_EQ(c.eip, handler_addr(0x41) + 1);
+  EXPECT_EQ(c.cpl, 0);
+  EXPECT_EQ(p.stk(0), kCode3);
+  EXPECT_EQ(p.stk(1), uint32_t(kCS3));
+  EXPECT_EQ(p.stk(3), kStack3);
+}
+
+}  // namespace rz::test

@@ -152,3 +152,50 @@ TEST(SystemTask, InterruptThroughTaskGateAndIretBack) {
 }
 
 }  // namespace rz::test
+
+namespace rz::test {
+
+TEST(SystemTask, SixteenBitTssSwitch) {
+  Pm p;
+  p.enter(0, kCode0);
+  Cpu& c = p.cpu();
+  // A 16-bit TSS at 0x12600 whose task runs 16-bit code at kCS16:0x9100.
+  const uint32_t t16 = 0x12600;
+  std::memset(p.ram() + t16, 0, 0x2C);
+  p.put16(t16 + 0x0E, 0x9100);  // IP
+  p.put16(t16 + 0x10, 0x0002);  // FLAGS
+  p.put16(t16 + 0x12, 0xBEEF);  // AX
+  p.put16(t16 + 0x1A, 0x7000);  // SP
+  p.put16(t16 + 0x22, kDS16);   // ES
+  p.put16(t16 + 0x24, kCS16);   // CS
+  p.put16(t16 + 0x26, kDS16);   // SS
+  p.put16(t16 + 0x28, kDS16);   // DS
+  p.desc(kFreeSel, t16, 0x2B, 0x81, 0);  // 16-bit available TSS
+  p.code(0x9100, {0xF4});
+  std::vector<uint8_t> b{0xEA};
+  for (uint8_t x : Pm::le32(0)) b.push_back(x);
+  b.push_back(uint8_t(kFreeSel));
+  b.push_back(0);
+  p.bytes(kCode0, b);
+  EXPECT_EQ(p.run(), StopReason::Halted);
+  EXPECT_EQ(c.tr.sel, kFreeSel);
+  EXPECT_EQ(c.eip, 0x9101u);
+  EXPECT_FALSE(c.code32());
+  EXPECT_EQ(c.r[EAX], 0xFFFFBEEFu);  // upper halves read as ones from a 16-bit TSS
+  EXPECT_EQ(p.ram()[kGdt + kFreeSel + 5], 0x83);  // busy 16-bit TSS
+}
+
+TEST(SystemTask, IretWithBadBackLinkIsTs) {
+  Pm p;
+  p.enter(0, kCode0);
+  Cpu& c = p.cpu();
+  c.eflags = 2 | NT;
+  p.put16(kTss0, kTssSel1);  // TSS1 is available, not busy: invalid back link
+  p.code(kCode0, {0xCF});
+  p.m->engine().run(1);
+  EXPECT_EQ(c.eip, handler_addr(kTS));
+  EXPECT_EQ(p.stk(0), uint32_t(kTssSel1));
+  EXPECT_EQ(p.stk(1), kCode0);
+}
+
+}  // namespace rz::test
