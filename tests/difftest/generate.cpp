@@ -257,8 +257,12 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   }
   if (string) in.flags |= DT_CASE_ES_WINDOW;
   const uint32_t seg_base = fs ? DT_WIN_BASE : 0;
+  // REP prefixes: from the row key when the table has separate REP rows, else random.
   int rep_pfx = -1;
-  if (string && rng.chance(60)) rep_pfx = rng.chance(50) ? 0xF3 : 0xF2;
+  if (r.prefix == 0xF2 || r.prefix == 0xF3) rep_pfx = r.prefix;
+  else if (string && r.prefix == kPfxAny && rng.chance(60) &&
+           t.find(r.map, r.opcode, 0, false, false, 0, 0xF3) == &r)
+    rep_pfx = rng.chance(50) ? 0xF3 : 0xF2;
   const bool lock = rng.chance(4);
 
   // ---- registers with a job ------------------------------------------------------------------
@@ -345,10 +349,10 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     addr.rm = r.rm != kAny ? uint8_t(r.rm) : uint8_t(rng.below(8));
   }
   if (mem && mnem(r, {"CMPXCHG", "CMPXCHG8B"}) && rng.chance(50)) {
-    // Make the comparison succeed half of the time.
-    in.regs[EAX] = (in.regs[EAX] & ~(msize >= 4 ? 0xFFFFFFFFu : (1u << (8 * msize)) - 1)) |
-                   load_window(in, win_target, msize > 4 ? 4 : msize);
-    if (msize == 8) in.regs[EDX] = load_window(in, win_target + 4, 4);
+    // Make the comparison succeed half of the time (memory follows EAX / EDX:EAX, so the
+    // registers that formed the address keep their values).
+    store_window(in, win_target, in.regs[EAX], msize > 4 ? 4 : msize);
+    if (msize == 8) store_window(in, win_target + 4, in.regs[EDX], 4);
   }
 
   // ---- encoding ---------------------------------------------------------------------------
@@ -375,7 +379,9 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     unsigned size = fi.imm[k] == -1 ? c.osz : unsigned(fi.imm[k]);
     uint32_t v = rng.edgy();
     if (is_shift(r) && rng.chance(70)) v = rng.below(34);
-    if (mnem(r, {"ENTER"}) && k == 0 && rng.chance(70)) v = rng.below(0x40);
+    // ENTER's frame size: the host touches the final SS:ESP (below the pushes), so it
+    // must stay inside the mapped data pages (ESP is near the window).
+    if (mnem(r, {"ENTER"}) && k == 0) v = rng.chance(70) ? rng.below(0x40) : rng.below(0x1000);
     if (mnem(r, {"ENTER"}) && k == 1 && rng.chance(70)) v = rng.below(8);
     if (k == 0) c.imm = v & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
     code.put(v, size);

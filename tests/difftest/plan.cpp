@@ -137,10 +137,6 @@ RowPlan plan_row(const OpRow& r) {
     p.why = "x87 (FPU tester)";
     return p;
   }
-  if (r.prefix != kPfxAny && r.prefix != kPfxNone) {
-    p.why = "SSE form with a mandatory prefix";
-    return p;
-  }
   if (p.fi.unknown) {
     p.why = "form token not understood by the tester";
     return p;
@@ -152,6 +148,11 @@ RowPlan plan_row(const OpRow& r) {
                              "LODSW", "LODSD", "SCAS", "SCASB", "SCASW", "SCASD"});
   const bool branch = in(m, {"Jcc", "JMP", "CALL", "RET", "LOOP", "LOOPE", "LOOPNE", "LOOPZ",
                              "LOOPNZ", "JCXZ", "JECXZ"});
+  // A prefix in the row key: REP/REPNE string rows are covered, SSE forms are not.
+  if (r.prefix != kPfxAny && r.prefix != kPfxNone && !(string && (r.prefix == 0xF2 || r.prefix == 0xF3))) {
+    p.why = "SSE form with a mandatory prefix";
+    return p;
+  }
   if (r.cls == InsnClass::SensitiveUnprivileged) {
     if (in(m, {"PUSHF", "POPF", "PUSHFD", "POPFD"})) {
       p.kind = Kind::Stack;
