@@ -376,7 +376,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     code.put(win_target - seg_base, c.asz);
   }
   for (int k = 0; k < fi.nimm; ++k) {
-    unsigned size = fi.imm[k] == -1 ? c.osz : unsigned(fi.imm[k]);
+    unsigned size = fi.imm[k] == -1 ? c.osz : fi.imm[k] == -3 ? c.osz + 2u : unsigned(fi.imm[k]);
     uint32_t v = rng.edgy();
     if (is_shift(r) && rng.chance(70)) v = rng.below(34);
     // ENTER's frame size: the host touches the final SS:ESP (below the pushes), so it
