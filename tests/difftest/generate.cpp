@@ -340,7 +340,18 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     else woff = rng.below(DT_WIN_SIZE - msize + 1);
     win_target = DT_WIN_BASE + woff;
     c.win_off = woff;
-    const uint32_t off = win_target - seg_base;
+    uint32_t off = win_target - seg_base;
+    const bool one_access = fi.mem_size == -1 || fi.mem_size == 2 || fi.mem_size == 4;
+    if (fs && !any && !bit_offset && one_access && msize > 1 && rng.chance(4)) {
+      // Segment-limit probe: the access crosses (or with 32-bit addressing, may lie
+      // beyond) FS's limit of 0xFFFF, so both sides must raise #GP(0).  Only for operands
+      // read or written as one access: the host's pages below the limit are unmapped, so
+      // a split access (BOUND, far pointers) would page-fault there first.
+      off = DT_FS_LIMIT + 1 - 1 - rng.below(msize - 1);
+      if (!a16 && rng.chance(50)) off = DT_FS_LIMIT + 1 + rng.below(0x1000);
+      win_target = seg_base + off;
+      c.win_off = 0;
+    }
     bool ok = a16 ? solve16(rng, in.regs, pinned, any, off, addr)
                   : solve32(rng, in.regs, pinned, any, off, addr);
     if (!ok) return false;
