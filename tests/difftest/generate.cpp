@@ -216,10 +216,16 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   c = Case{};
   c.row = idx;
   dt_case& in = c.in;
-  for (uint32_t& v : in.regs) v = rng.edgy();
+  // Sometimes every operand is the same value or one off from it, so comparisons hit the
+  // equal and adjacent cases (a == b, a == b +- 1) that random values almost never do.
+  const bool same = rng.chance(20);
+  const uint32_t sv = rng.edgy();
+  for (uint32_t& v : in.regs) v = same ? sv + (rng.chance(50) ? 0 : rng.below(3) - 1) : rng.edgy();
   in.eflags = 0x202 | (rng.u32() & kArithFlags);
   const unsigned fill = rng.below(4);
   for (uint8_t& b : in.mem) b = fill == 0 ? 0 : fill == 1 ? uint8_t(rng.edgy()) : uint8_t(rng.u32());
+  if (same)
+    for (uint32_t k = 0; k < DT_WIN_SIZE; ++k) in.mem[k] = uint8_t(sv >> (8 * (k & 3)));
 
   const bool stacky = p.kind == Kind::Stack || mnem(r, {"CALL", "RET"});
   const bool string = p.kind == Kind::String;
@@ -388,7 +394,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   }
   for (int k = 0; k < fi.nimm; ++k) {
     unsigned size = fi.imm[k] == -1 ? c.osz : fi.imm[k] == -3 ? c.osz + 2u : unsigned(fi.imm[k]);
-    uint32_t v = rng.edgy();
+    uint32_t v = same && rng.chance(50) ? sv + rng.below(3) - 1 : rng.edgy();
     if (is_shift(r) && rng.chance(70)) v = rng.below(34);
     // ENTER's frame size: the host touches the final SS:ESP (below the pushes), so it
     // must stay inside the mapped data pages (ESP is near the window).

@@ -186,8 +186,16 @@ int run(const Options& o) {
   if (o.list) return 0;
   // Pair cases: A from the selected Plain rows, B from the flag consumers (pairs.cpp).
   std::vector<uint16_t> a_rows, b_rows;
-  for (uint16_t k : rows)
-    if (plans[k].kind == Kind::Plain) a_rows.push_back(k);
+  // Half of the producers are the compare-like rows whose lazy records have fast paths.
+  std::vector<uint16_t> a_cmp;
+  for (uint16_t k : rows) {
+    if (plans[k].kind != Kind::Plain) continue;
+    a_rows.push_back(k);
+    const char* m = t.rows()[k].mnemonic;
+    for (const char* x : {"CMP", "SUB", "TEST", "AND", "OR", "XOR", "ADD", "NEG", "SBB", "ADC"})
+      if (std::strcmp(m, x) == 0) a_cmp.push_back(k);
+  }
+  if (a_cmp.empty()) a_cmp = a_rows;
   for (size_t k = 0; k < t.rows().size(); ++k) {
     const RowPlan& bp = plans[k];
     if ((bp.kind == Kind::Plain || bp.kind == Kind::Branch) && !bp.fi.m_only && !bp.fi.moffs &&
@@ -223,7 +231,8 @@ int run(const Options& o) {
       const bool pair = !a_rows.empty() && !b_rows.empty() && rng.chance(o.pairs);
       for (int attempt = 0; attempt < 50 && !ok; ++attempt) {
         if (pair) {
-          uint16_t ra = a_rows[rng.below(uint32_t(a_rows.size()))];
+          const std::vector<uint16_t>& pool = rng.chance(50) ? a_cmp : a_rows;
+          uint16_t ra = pool[rng.below(uint32_t(pool.size()))];
           uint16_t rb = b_rows[rng.below(uint32_t(b_rows.size()))];
           ok = generate_pair(t, ra, plans[ra], rb, plans[rb], rng, c);
         } else {
