@@ -139,6 +139,7 @@ struct Options {
   bool verbose = false, list = false;
   int64_t one_case = -1;
   unsigned pairs = 25;  // percent of cases that are producer+consumer pairs
+  bool strict = false;  // compare undefined flags too (informative: host vs ringzero choice)
   uint64_t max_report = 20;
 };
 
@@ -155,11 +156,13 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--max-report" && (v = val())) o.max_report = std::strtoull(v, nullptr, 0);
     else if (a == "--pairs" && (v = val())) o.pairs = unsigned(std::strtoul(v, nullptr, 0));
     else if (a == "--verbose") o.verbose = true;
+    else if (a == "--strict") o.strict = true;
     else if (a == "--list") o.list = true;
     else {
       std::fprintf(stderr,
                    "usage: rz_difftest --count N --seed S [--filter REGEX] [--verbose] [--list]\n"
-                   "                   [--case K] [--max-report K] [--pairs PERCENT] [--native PATH]\n");
+                   "                   [--case K] [--max-report K] [--pairs PERCENT] [--strict]\n"
+                   "                   [--native PATH]\n");
       return false;
     }
   }
@@ -242,6 +245,7 @@ int run(const Options& o) {
         if (!ok) ++dropped;
       }
       if (!ok) continue;
+      if (o.strict) c.undef_flags = 0;
       cases.push_back(c);
       ins.push_back(c.in);
       ids.push_back(id);
