@@ -24,7 +24,8 @@ namespace {
 constexpr uint32_t kHoleStart = 0xA0000;   // 640 KiB: VGA memory and ROMs above
 constexpr uint32_t kHoleEnd = 0x100000;    // 1 MiB
 constexpr uint32_t kInfoBase = 0x8000;     // preferred spot for the boot information
-constexpr uint32_t kInfoArea = 0x2000;     // bytes reserved there (structure + strings)
+constexpr uint32_t kInfoArea = 0x2000;     // bytes reserved: structure + strings, then a stack
+constexpr uint32_t kInfoData = 0x1000;     // the structure and strings fit in the first 4 KiB
 
 // Header flag bits (spec 3.1.2).  Bits 0-15 are requirements: a loader must refuse a kernel
 // that sets one it does not understand.  Bits 16-31 are optional features.
@@ -231,11 +232,12 @@ void load_multiboot_kernel(Cpu& cpu, PhysMem& mem, const std::string& path,
   MultibootImage img = parse_multiboot_image(file, path, mem.ram_size());
 
   // The information block: structure (128 bytes), memory map (3 x 24), a 3-entry GDT, then
-  // the strings.  Preferably at 0x8000; if the kernel loads there, just above the kernel.
+  // the strings, in the first 4 KiB; the second 4 KiB is the initial stack.  Preferably at
+  // 0x8000; if the kernel loads there, just above the kernel.
   const std::string full_cmdline = cmdline.empty() ? path : path + " " + cmdline;
   static const char kLoaderName[] = "ringzero";
   const uint32_t need = 128 + 3 * 24 + 24 + uint32_t(full_cmdline.size()) + 1 + sizeof kLoaderName;
-  if (need > kInfoArea) fail(path, "kernel command line is too long");
+  if (need > kInfoData) fail(path, "kernel command line is too long (at most about 3.7 KiB)");
   uint32_t info = kInfoBase;
   uint32_t kernel_end = 0;
   for (const MultibootSegment& s : img.segments) {
@@ -290,13 +292,14 @@ void load_multiboot_kernel(Cpu& cpu, PhysMem& mem, const std::string& path,
   put32(p + 64, name_addr);                   // boot_loader_name
 
   // Entry state (spec 3.2): EAX magic, EBX info, flat CS/DS/ES/FS/GS/SS, PE=1, PG=0,
-  // EFLAGS.VM=0 and IF=0, A20 on.  ESP is undefined by the spec; it points below the
-  // information block, so a kernel that pushes before setting up its stack stays in RAM.
+  // EFLAGS.VM=0 and IF=0, A20 on.  ESP is undefined by the spec; it points at the top of
+  // the 4 KiB stack page after the information, so a kernel that pushes before setting up
+  // its own stack harms nothing.
   mem.set_a20(true);
   for (unsigned i = 0; i < 8; ++i) cpu.r[i] = 0;
   cpu.r[EAX] = kMultibootBootMagic;
   cpu.r[EBX] = info;
-  cpu.r[ESP] = info;
+  cpu.r[ESP] = info + kInfoArea;
   cpu.eflags = 2;
   cpu.lazy = 0;
   cpu.eip = img.entry;

@@ -63,6 +63,7 @@ void Cpu::reset() {
   FpuState keep_fpu{};  // FINIT state
   s = CpuState{};
   s.fpu = keep_fpu;
+  cr0 = CR0_ET | CR0_CD | CR0_NW;  // SDM vol. 3 table 9-1: 60000010H after RESET
   for (unsigned i = 0; i < kNumSegs; ++i) {
     seg[i] = Segment{};
     seg[i].ar = 0x93;

@@ -2,10 +2,10 @@
 ; paging): vector, error code and saved EIP (fault: the instruction; trap: the next one),
 ; as SDM vol. 3 chapter 6 ("Exception and interrupt reference") and the instruction pages
 ; of vol. 2 say.  Multiboot kernel (a.out kludge).
-; QEMU 7 (TCG) fails six of these, all QEMU gaps: ud_lock_mov (no #UD for LOCK MOV),
-; gp_write_code_segment, gp_write_readonly_data, gp_access_through_null_selector and
-; ss_limit_ebp_access (no data-segment rights/limit checks), np_idt_gate_exception_sets_ext
-; (EXT bit not set).
+; QEMU 7 (TCG) fails seven of these, all QEMU gaps: ud_lock_mov (no #UD for LOCK MOV),
+; gp_write_code_segment, gp_write_readonly_data, gp_access_through_null_selector,
+; ss_limit_ebp_access and ldt_segment_load_and_limit (no data-segment rights/limit checks),
+; np_idt_gate_exception_sets_ext (EXT bit not set).
 %include "mb.inc"
 
 test_main:
@@ -367,6 +367,57 @@ test_main:
   CHECK [exc_vec], 0x10D, "vector"
   CHECK [exc_err], SEL_CODE0, "error code (return CS)"
   CHECK [exc_eip], r3_iret0_f, "saved eip"
+  TEST_END
+
+  TEST_BEGIN "gp_ldt_selector_with_null_ldtr"
+  xor eax, eax
+  lldt ax
+  EXPECT_FAULT .ldt1r
+  mov ax, 0x000C                    ; TI=1, index 1
+.ldt1: mov es, ax
+.ldt1r:
+  CHECK [exc_vec], 0x10D, "vector"
+  CHECK [exc_err], 0x000C, "error code (selector with TI)"
+  CHECK [exc_eip], .ldt1, "saved eip"
+  TEST_END
+
+  TEST_BEGIN "ldt_segment_load_and_limit"
+  ; LDT entry 1: data RW, base 0x30000, limit 0xFF; entry 2: not present
+  mov dword [LDT_ADDR + 8], 0x000000FF
+  mov dword [LDT_ADDR + 12], 0x00409303
+  mov dword [LDT_ADDR + 16], 0x0000FFFF
+  mov dword [LDT_ADDR + 20], 0x00CF1300
+  mov ax, SEL_LDT
+  lldt ax
+  mov dword [0x30010], 0x600DF00D
+  mov ax, 0x000C
+  mov es, ax
+  mov eax, [es:0x10]
+  CHECK eax, 0x600DF00D, "read through the LDT segment (base 0x30000)"
+  sldt ax
+  CHECKW eax, SEL_LDT, "sldt"
+  EXPECT_FAULT .ldt2r
+.ldt2: mov eax, [es:0xFD]            ; straddles the limit 0xFF
+.ldt2r:
+  CHECK [exc_vec], 0x10D, "vector (limit)"
+  CHECK [exc_eip], .ldt2, "saved eip (limit)"
+  EXPECT_FAULT .ldt3r
+  mov ax, 0x0014                    ; LDT entry 2: not present
+.ldt3: mov fs, ax
+.ldt3r:
+  CHECK [exc_vec], 0x10B, "vector (not present)"
+  CHECK [exc_err], 0x0014, "error code (not present)"
+  EXPECT_FAULT .ldt4r
+  mov ax, 0x001C                    ; index 3: beyond the LDT limit
+.ldt4: mov fs, ax
+.ldt4r:
+  CHECK [exc_vec], 0x10D, "vector (beyond LDT limit)"
+  CHECK [exc_err], 0x001C, "error code (beyond LDT limit)"
+  mov ax, SEL_DATA0
+  mov es, ax
+  mov fs, ax
+  xor eax, eax
+  lldt ax
   TEST_END
 
   ; ---------------- #NP ----------------

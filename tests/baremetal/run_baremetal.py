@@ -2,7 +2,7 @@
 # tests/baremetal/run_baremetal.py: run one bare-metal test program and judge its report.
 #
 # The expectations come from the program's own source, so they cannot drift apart:
-#   every  TEST_BEGIN "name"        -> a line "PASS name" must appear;
+#   every  TEST_BEGIN "name" (asm) or report("name", ...) (C) -> a line "PASS name";
 #   ; RUN-ARGS: args...             -> extra emulator arguments (e.g. -append, -no-reboot);
 #   ; EXPECT-EXIT: N                -> exit status (default 33: isa-debug-exit of 0x10);
 #   ; EXPECT-LINE: text             -> a line that must appear in the debug console output;
@@ -24,10 +24,11 @@ def parse_source(path):
     exit_code = 33
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.search(r'^\s*TEST_BEGIN\s+"([^"]+)"', line)
+            m = re.search(r'^\s*TEST_BEGIN\s+"([^"]+)"', line) or \
+                re.search(r'\breport\("([^"]+)"', line)
             if m:
                 names.append(m.group(1))
-            m = re.match(r"\s*;\s*RUN-ARGS:\s*(.*)$", line)
+            m = re.match(r"\s*(?:;|//)\s*RUN-ARGS:\s*(.*)$", line)
             if m:
                 extra += shlex.split(m.group(1))
             m = re.match(r"\s*;\s*EXPECT-EXIT:\s*(\d+)", line)
@@ -69,7 +70,7 @@ def main():
                    "-debugcon", "file:" + con, "-device", "isa-debug-exit",
                    "-" + a.mode, a.image] + extra
         try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=(20 if a.qemu else a.timeout * 6 + 30))
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=(20 if a.qemu else 60))
             rc, err = p.returncode, p.stderr
         except subprocess.TimeoutExpired:
             rc, err = None, "(host timeout: the emulator did not stop)"

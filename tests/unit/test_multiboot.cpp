@@ -189,6 +189,10 @@ TEST(Multiboot, LoadsSegmentsZeroesBssAndSetsEntryState) {
   EXPECT_FALSE(c.cr0 & CR0_PG);
   EXPECT_FALSE(c.eflags & (IF | VM));
   EXPECT_EQ(c.cpl, 0);
+  // ESP is undefined by the spec; ours must be a usable stack outside the kernel and info.
+  EXPECT_LE(c.r[ESP], m->mem().ram_size());
+  EXPECT_TRUE(c.r[ESP] <= 0x100000 || c.r[ESP] - 0x1000 >= 0x100000 + f.size() + 0x800);
+  EXPECT_GE(c.r[ESP] - 0x1000, c.r[EBX] + 128);
   for (unsigned s = 0; s < kNumSegs; ++s) {
     EXPECT_EQ(c.seg[s].base, 0u) << s;
     EXPECT_EQ(c.seg[s].limit, 0xFFFFFFFFu) << s;
