@@ -242,7 +242,9 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     else if (fi.r_only) mem = rng.chance(8);
     else mem = rng.chance(50);
   }
-  const bool uses_addr = mem || fi.moffs || string || xlat;
+  // LOOPcc/JCXZ count with CX or ECX by address size: give them 0x67 as often.
+  const bool uses_addr = mem || fi.moffs || string || xlat ||
+                         mnem(r, {"LOOP", "LOOPE", "LOOPNE", "JCXZ", "JECXZ"});
   const bool a16 = rng.chance(uses_addr ? 30 : 5);
   c.asz = a16 ? 2 : 4;
   c.mem = mem;
