@@ -216,6 +216,7 @@ int run(const Options& o) {
   const uint64_t total = o.one_case >= 0 ? 1 : o.count;
   uint64_t passed = 0, failed = 0, reported = 0, dropped = 0;
   std::map<uint16_t, RowStats> stats;
+  std::map<int32_t, uint64_t> outcomes;  // host outcome (vector) -> cases
   constexpr size_t kChunk = 4096;
   std::vector<Case> cases;
   std::vector<dt_case> ins;
@@ -263,6 +264,7 @@ int run(const Options& o) {
       if (c.second_row >= 0) name += " + " + row_name(t, uint16_t(c.second_row));
       std::string d = compare(c, nat[j], emu_out);
       RowStats& rs = stats[c.row];
+      ++outcomes[nat[j].vector];
       if (d.empty()) {
         ++passed;
         ++rs.pass;
@@ -293,6 +295,9 @@ int run(const Options& o) {
       if (s.fail)
         std::printf("  %-44s %" PRIu64 "/%" PRIu64 "\n", row_name(t, row).c_str(), s.pass, s.fail);
   }
+  std::printf("host outcomes:");
+  for (auto& [v, n] : outcomes) std::printf(" %s %" PRIu64, vec_name(v).c_str(), n);
+  std::printf("\n");
   std::printf("rows exercised: %zu of %zu eligible; generator retries: %" PRIu64 "\n",
               stats.size(), rows.size(), dropped);
   std::printf("%" PRIu64 " passed, %" PRIu64 " failed\n", passed, failed);
