@@ -83,11 +83,19 @@ struct Case {
   uint32_t undef_flags = 0;     // EFLAGS bits not compared (row mask, refined)
   uint32_t reg_undef[8] = {};   // GPR bits not compared (undefined results)
   uint32_t mem_undef_lo = 0, mem_undef_hi = 0;  // window bytes [lo, hi) not compared
+  uint8_t steps = 1;            // instructions ringzero steps (2 for pair cases)
+  int32_t second_row = -1;      // the consumer row of a pair case
 };
 
 // Build a random instance of row `idx` (plan `p`).  False if the row cannot be encoded
 // this time (the caller picks another).
 bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& out);
+
+// Pair cases (pairs.cpp): flags row `b` reads, or ~0u if it is not a flag consumer the
+// pair mode can use; and a case of row `a` followed by a register-form instance of `b`.
+uint32_t consumer_reads(const OpRow& r, const RowPlan& p);
+bool generate_pair(const OpTable& t, uint16_t a_row, const RowPlan& a_plan, uint16_t b_row,
+                   const RowPlan& b_plan, Rng& rng, Case& out);
 
 // Refine the row's undefined-flags mask (and undefined results) for this instance:
 // shift counts, SHLD/SHRD counts beyond the operand size, BSF/BSR of zero... (masks.cpp).
@@ -98,7 +106,8 @@ class Emulator {
  public:
   explicit Emulator(const dt_hello& selectors);
   ~Emulator();
-  void run(const dt_case& in, dt_result& out);
+  // Run `steps` instructions (stopping at the first exception).
+  void run(const dt_case& in, unsigned steps, dt_result& out);
 
  private:
   struct Impl;

@@ -50,13 +50,13 @@ void flat(Segment& s, uint16_t sel, uint16_t ar) {
 }
 
 // Everything that must survive the longjmp lives outside the frame that calls setjmp.
-void step_catching(Machine& m, dt_result& out) {
+void step_catching(Machine& m, unsigned steps, dt_result& out) {
   Cpu& c = m.cpu();
   std::jmp_buf jb;
   std::jmp_buf* saved = c.fault_jmp;
   c.fault_jmp = &jb;
   if (setjmp(jb) == 0) {
-    m.engine().step();
+    for (unsigned k = 0; k < steps; ++k) m.engine().step();
     out.vector = DT_TRAP_NONE;
     out.error = 0;
   } else {
@@ -68,7 +68,7 @@ void step_catching(Machine& m, dt_result& out) {
 
 }  // namespace
 
-void Emulator::run(const dt_case& in, dt_result& out) {
+void Emulator::run(const dt_case& in, unsigned steps, dt_result& out) {
   Machine& m = impl_->m;
   const dt_hello& h = impl_->sel;
   Cpu& c = m.cpu();
@@ -104,7 +104,7 @@ void Emulator::run(const dt_case& in, dt_result& out) {
   std::memset(ram + DT_DATA_BASE, 0, DT_DATA_SIZE);
   std::memcpy(ram + DT_WIN_BASE, in.mem, DT_WIN_SIZE);
 
-  step_catching(m, out);
+  step_catching(m, steps, out);
 
   std::memcpy(out.regs, c.r, sizeof out.regs);
   out.eflags = get_eflags(c);

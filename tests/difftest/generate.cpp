@@ -216,10 +216,16 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   c = Case{};
   c.row = idx;
   dt_case& in = c.in;
-  for (uint32_t& v : in.regs) v = rng.edgy();
+  // Sometimes every operand is the same value or one off from it, so comparisons hit the
+  // equal and adjacent cases (a == b, a == b +- 1) that random values almost never do.
+  const bool same = rng.chance(20);
+  const uint32_t sv = rng.edgy();
+  for (uint32_t& v : in.regs) v = same ? sv + (rng.chance(50) ? 0 : rng.below(3) - 1) : rng.edgy();
   in.eflags = 0x202 | (rng.u32() & kArithFlags);
   const unsigned fill = rng.below(4);
   for (uint8_t& b : in.mem) b = fill == 0 ? 0 : fill == 1 ? uint8_t(rng.edgy()) : uint8_t(rng.u32());
+  if (same)
+    for (uint32_t k = 0; k < DT_WIN_SIZE; ++k) in.mem[k] = uint8_t(sv >> (8 * (k & 3)));
 
   const bool stacky = p.kind == Kind::Stack || mnem(r, {"CALL", "RET"});
   const bool string = p.kind == Kind::String;
@@ -236,7 +242,9 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     else if (fi.r_only) mem = rng.chance(8);
     else mem = rng.chance(50);
   }
-  const bool uses_addr = mem || fi.moffs || string || xlat;
+  // LOOPcc/JCXZ count with CX or ECX by address size: give them 0x67 as often.
+  const bool uses_addr = mem || fi.moffs || string || xlat ||
+                         mnem(r, {"LOOP", "LOOPE", "LOOPNE", "JCXZ", "JECXZ"});
   const bool a16 = rng.chance(uses_addr ? 30 : 5);
   c.asz = a16 ? 2 : 4;
   c.mem = mem;
@@ -257,8 +265,12 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   }
   if (string) in.flags |= DT_CASE_ES_WINDOW;
   const uint32_t seg_base = fs ? DT_WIN_BASE : 0;
+  // REP prefixes: from the row key when the table has separate REP rows, else random.
   int rep_pfx = -1;
-  if (string && rng.chance(60)) rep_pfx = rng.chance(50) ? 0xF3 : 0xF2;
+  if (r.prefix == 0xF2 || r.prefix == 0xF3) rep_pfx = r.prefix;
+  else if (string && r.prefix == kPfxAny && rng.chance(60) &&
+           t.find(r.map, r.opcode, 0, false, false, 0, 0xF3) == &r)
+    rep_pfx = rng.chance(50) ? 0xF3 : 0xF2;
   const bool lock = rng.chance(4);
 
   // ---- registers with a job ------------------------------------------------------------------
@@ -336,7 +348,18 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     else woff = rng.below(DT_WIN_SIZE - msize + 1);
     win_target = DT_WIN_BASE + woff;
     c.win_off = woff;
-    const uint32_t off = win_target - seg_base;
+    uint32_t off = win_target - seg_base;
+    const bool one_access = fi.mem_size == -1 || fi.mem_size == 2 || fi.mem_size == 4;
+    if (fs && !any && !bit_offset && one_access && msize > 1 && rng.chance(4)) {
+      // Segment-limit probe: the access crosses (or with 32-bit addressing, may lie
+      // beyond) FS's limit of 0xFFFF, so both sides must raise #GP(0).  Only for operands
+      // read or written as one access: the host's pages below the limit are unmapped, so
+      // a split access (BOUND, far pointers) would page-fault there first.
+      off = DT_FS_LIMIT + 1 - 1 - rng.below(msize - 1);
+      if (!a16 && rng.chance(50)) off = DT_FS_LIMIT + 1 + rng.below(0x1000);
+      win_target = seg_base + off;
+      c.win_off = 0;
+    }
     bool ok = a16 ? solve16(rng, in.regs, pinned, any, off, addr)
                   : solve32(rng, in.regs, pinned, any, off, addr);
     if (!ok) return false;
@@ -345,10 +368,10 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     addr.rm = r.rm != kAny ? uint8_t(r.rm) : uint8_t(rng.below(8));
   }
   if (mem && mnem(r, {"CMPXCHG", "CMPXCHG8B"}) && rng.chance(50)) {
-    // Make the comparison succeed half of the time.
-    in.regs[EAX] = (in.regs[EAX] & ~(msize >= 4 ? 0xFFFFFFFFu : (1u << (8 * msize)) - 1)) |
-                   load_window(in, win_target, msize > 4 ? 4 : msize);
-    if (msize == 8) in.regs[EDX] = load_window(in, win_target + 4, 4);
+    // Make the comparison succeed half of the time (memory follows EAX / EDX:EAX, so the
+    // registers that formed the address keep their values).
+    store_window(in, win_target, in.regs[EAX], msize > 4 ? 4 : msize);
+    if (msize == 8) store_window(in, win_target + 4, in.regs[EDX], 4);
   }
 
   // ---- encoding ---------------------------------------------------------------------------
@@ -372,10 +395,12 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     code.put(win_target - seg_base, c.asz);
   }
   for (int k = 0; k < fi.nimm; ++k) {
-    unsigned size = fi.imm[k] == -1 ? c.osz : unsigned(fi.imm[k]);
-    uint32_t v = rng.edgy();
+    unsigned size = fi.imm[k] == -1 ? c.osz : fi.imm[k] == -3 ? c.osz + 2u : unsigned(fi.imm[k]);
+    uint32_t v = same && rng.chance(50) ? sv + rng.below(3) - 1 : rng.edgy();
     if (is_shift(r) && rng.chance(70)) v = rng.below(34);
-    if (mnem(r, {"ENTER"}) && k == 0 && rng.chance(70)) v = rng.below(0x40);
+    // ENTER's frame size: the host touches the final SS:ESP (below the pushes), so it
+    // must stay inside the mapped data pages (ESP is near the window).
+    if (mnem(r, {"ENTER"}) && k == 0) v = rng.chance(70) ? rng.below(0x40) : rng.below(0x1000);
     if (mnem(r, {"ENTER"}) && k == 1 && rng.chance(70)) v = rng.below(8);
     if (k == 0) c.imm = v & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
     code.put(v, size);

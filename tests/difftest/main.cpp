@@ -138,6 +138,8 @@ struct Options {
   std::string filter, native = RZ_DIFFTEST_NATIVE;
   bool verbose = false, list = false;
   int64_t one_case = -1;
+  unsigned pairs = 25;  // percent of cases that are producer+consumer pairs
+  bool strict = false;  // compare undefined flags too (informative: host vs ringzero choice)
   uint64_t max_report = 20;
 };
 
@@ -152,12 +154,15 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--native" && (v = val())) o.native = v;
     else if (a == "--case" && (v = val())) o.one_case = std::strtoll(v, nullptr, 0);
     else if (a == "--max-report" && (v = val())) o.max_report = std::strtoull(v, nullptr, 0);
+    else if (a == "--pairs" && (v = val())) o.pairs = unsigned(std::strtoul(v, nullptr, 0));
     else if (a == "--verbose") o.verbose = true;
+    else if (a == "--strict") o.strict = true;
     else if (a == "--list") o.list = true;
     else {
       std::fprintf(stderr,
                    "usage: rz_difftest --count N --seed S [--filter REGEX] [--verbose] [--list]\n"
-                   "                   [--case K] [--max-report K] [--native PATH]\n");
+                   "                   [--case K] [--max-report K] [--pairs PERCENT] [--strict]\n"
+                   "                   [--native PATH]\n");
       return false;
     }
   }
@@ -182,6 +187,24 @@ int run(const Options& o) {
     if (plans.back().kind != Kind::Skip && std::regex_search(name, re)) rows.push_back(uint16_t(k));
   }
   if (o.list) return 0;
+  // Pair cases: A from the selected Plain rows, B from the flag consumers (pairs.cpp).
+  std::vector<uint16_t> a_rows, b_rows;
+  // Half of the producers are the compare-like rows whose lazy records have fast paths.
+  std::vector<uint16_t> a_cmp;
+  for (uint16_t k : rows) {
+    if (plans[k].kind != Kind::Plain) continue;
+    a_rows.push_back(k);
+    const char* m = t.rows()[k].mnemonic;
+    for (const char* x : {"CMP", "SUB", "TEST", "AND", "OR", "XOR", "ADD", "NEG", "SBB", "ADC"})
+      if (std::strcmp(m, x) == 0) a_cmp.push_back(k);
+  }
+  if (a_cmp.empty()) a_cmp = a_rows;
+  for (size_t k = 0; k < t.rows().size(); ++k) {
+    const RowPlan& bp = plans[k];
+    if ((bp.kind == Kind::Plain || bp.kind == Kind::Branch) && !bp.fi.m_only && !bp.fi.moffs &&
+        consumer_reads(t.rows()[k], bp) != ~0u)
+      b_rows.push_back(uint16_t(k));
+  }
   if (rows.empty()) {
     std::printf("no instruction-table row matches the filter\n0 passed, 1 failed\n");
     return 1;
@@ -193,6 +216,7 @@ int run(const Options& o) {
   const uint64_t total = o.one_case >= 0 ? 1 : o.count;
   uint64_t passed = 0, failed = 0, reported = 0, dropped = 0;
   std::map<uint16_t, RowStats> stats;
+  std::map<int32_t, uint64_t> outcomes;  // host outcome (vector) -> cases
   constexpr size_t kChunk = 4096;
   std::vector<Case> cases;
   std::vector<dt_case> ins;
@@ -208,12 +232,21 @@ int run(const Options& o) {
       Rng rng(case_seed(o.seed, id));
       Case c;
       bool ok = false;
+      const bool pair = !a_rows.empty() && !b_rows.empty() && rng.chance(o.pairs);
       for (int attempt = 0; attempt < 50 && !ok; ++attempt) {
-        uint16_t row = rows[rng.below(uint32_t(rows.size()))];
-        ok = generate(t, row, plans[row], rng, c);
+        if (pair) {
+          const std::vector<uint16_t>& pool = rng.chance(50) ? a_cmp : a_rows;
+          uint16_t ra = pool[rng.below(uint32_t(pool.size()))];
+          uint16_t rb = b_rows[rng.below(uint32_t(b_rows.size()))];
+          ok = generate_pair(t, ra, plans[ra], rb, plans[rb], rng, c);
+        } else {
+          uint16_t row = rows[rng.below(uint32_t(rows.size()))];
+          ok = generate(t, row, plans[row], rng, c);
+        }
         if (!ok) ++dropped;
       }
       if (!ok) continue;
+      if (o.strict) c.undef_flags = 0;
       cases.push_back(c);
       ins.push_back(c.in);
       ids.push_back(id);
@@ -226,14 +259,17 @@ int run(const Options& o) {
     for (size_t j = 0; j < cases.size(); ++j) {
       const Case& c = cases[j];
       dt_result emu_out{};
-      emu.run(c.in, emu_out);
+      emu.run(c.in, c.steps, emu_out);
+      std::string name = row_name(t, c.row);
+      if (c.second_row >= 0) name += " + " + row_name(t, uint16_t(c.second_row));
       std::string d = compare(c, nat[j], emu_out);
       RowStats& rs = stats[c.row];
+      ++outcomes[nat[j].vector];
       if (d.empty()) {
         ++passed;
         ++rs.pass;
         if (o.verbose)
-          std::printf("ok   #%" PRIu64 " %s: %s -> %s\n", ids[j], row_name(t, c.row).c_str(),
+          std::printf("ok   #%" PRIu64 " %s: %s -> %s\n", ids[j], name.c_str(),
                       hex_bytes(c.in.code, c.in.len).c_str(), vec_name(nat[j].vector).c_str());
         continue;
       }
@@ -242,7 +278,7 @@ int run(const Options& o) {
       if (o.verbose || reported < o.max_report) {
         ++reported;
         std::printf("FAIL #%" PRIu64 " %s  bytes: %s  (osz %u asz %u%s)\n", ids[j],
-                    row_name(t, c.row).c_str(), hex_bytes(c.in.code, c.in.len).c_str(),
+                    name.c_str(), hex_bytes(c.in.code, c.in.len).c_str(),
                     c.osz * 8, c.asz * 8, c.mem ? ", memory operand" : "");
         std::printf("  in:       %s\n", describe_state(c.in.regs, c.in.eflags).c_str());
         std::printf("  host:     %s vec=%s eip=%08x\n", describe_state(nat[j].regs, nat[j].eflags).c_str(),
@@ -259,6 +295,9 @@ int run(const Options& o) {
       if (s.fail)
         std::printf("  %-44s %" PRIu64 "/%" PRIu64 "\n", row_name(t, row).c_str(), s.pass, s.fail);
   }
+  std::printf("host outcomes:");
+  for (auto& [v, n] : outcomes) std::printf(" %s %" PRIu64, vec_name(v).c_str(), n);
+  std::printf("\n");
   std::printf("rows exercised: %zu of %zu eligible; generator retries: %" PRIu64 "\n",
               stats.size(), rows.size(), dropped);
   std::printf("%" PRIu64 " passed, %" PRIu64 " failed\n", passed, failed);

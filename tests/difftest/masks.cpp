@@ -9,7 +9,8 @@
 //  * SHLD/SHRD: count 0 changes nothing; OF only for count 1; AF always undefined; a count
 //    above the operand size (16-bit forms) leaves the result and every flag undefined;
 //  * BSF/BSR: the destination is undefined when the source is zero;
-//  * BSWAP with a 16-bit operand: the result is undefined.
+//  * BSWAP with a 16-bit operand: the result is undefined;
+//  * PUSH Sreg with a 32-bit operand size: the upper half of the stack slot.
 #include <cstring>
 
 #include "tests/difftest/difftest.h"
@@ -69,6 +70,12 @@ void refine_undefined(const OpRow& r, const RowPlan& p, Case& c) {
     return;
   }
   if (is(r, "BSWAP") && c.osz == 2) c.reg_undef[r.opcode & 7] |= 0xFFFF;
+  // PUSH Sreg with a 32-bit operand: the SDM allows a zero-extended push or a 16-bit write
+  // that leaves the upper half of the slot unchanged (recent Intel cores do the latter).
+  if (is(r, "PUSH") && r.form[0] != 0 && r.form[1] == 'S' && c.osz == 4) {
+    c.mem_undef_lo = c.in.regs[ESP] - 2 - DT_WIN_BASE;
+    c.mem_undef_hi = c.mem_undef_lo + 2;
+  }
 }
 
 }  // namespace rz::difftest

@@ -8,8 +8,9 @@
 //    (Ib Iw Iz Iv Id), moffs (Ob Ov) and fixed registers (AL, eAX, CL, DX, 1...): ALU, INC/
 //    DEC, NEG/NOT, MUL/DIV, IMUL, TEST, MOV, MOVZX/MOVSX, XCHG, LEA, CMOVcc, BSWAP, XADD,
 //    CMPXCHG(8B), shifts/rotates, SHLD/SHRD, BT*, BSF/BSR, SETcc, BCD, CBW/CWD, flag ops,
-//    LAHF/SAHF, SALC, XLAT, BOUND, NOP, UD2 (kind Plain);
-//  * PUSH/POP (all GPR and memory forms), PUSHA/POPA, ENTER/LEAVE and PUSHF/POPF (kind Stack:
+//    LAHF/SAHF, SALC, XLAT, BOUND, NOP, UD2, MOV Ew,Sw (kind Plain: the Machine's
+//    selectors are the helper's own);
+//  * PUSH/POP (all GPR and memory forms), PUSH Sreg, PUSHA/POPA, ENTER/LEAVE and PUSHF/POPF (kind Stack:
 //    ESP/EBP point into the data window; POPF's popped image has TF and AC cleared, since
 //    those would trap or fault the host helper itself);
 //  * near Jcc/JMP/CALL (relative and indirect), RET (imm16), LOOP/LOOPE/LOOPNE, JCXZ/JECXZ
@@ -22,7 +23,7 @@
 // NOT COVERED (and why)
 //  * CPUID, RDTSC, RDPMC: the host's answers differ from a P6's by design;
 //  * other sensitive-unprivileged rows: SGDT/SIDT/SLDT/STR/SMSW (the host kernel emulates
-//    them under UMIP), LAR/LSL/VERR/VERW, MOV/PUSH/POP Sreg, far CALL/JMP/RET, INT n, INT3,
+//    them under UMIP), LAR/LSL/VERR/VERW, MOV Sreg,Ew, POP Sreg, far CALL/JMP/RET, INT n, INT3,
 //    INTO, IRET: they depend on descriptor tables and interrupt delivery, which differ
 //    between a Linux process and the bare Machine;
 //  * x87, MMX and SSE rows (forms with ST/V/W/P/Q/U/N operands; opcodes D8-DF, 9B): another
@@ -41,7 +42,7 @@ bool is_literal_register(const std::string& t) {
   static const char* const kLits[] = {
       "AL", "CL", "DL", "BL", "AH", "CH", "DH", "BH", "AX", "CX", "DX", "BX", "SP", "BP",
       "SI", "DI", "eAX", "eCX", "eDX", "eBX", "eSP", "eBP", "eSI", "eDI", "EAX", "ECX", "EDX",
-      "EBX", "ESP", "EBP", "ESI", "EDI", "1", "3", "rAX"};
+      "EBX", "ESP", "EBP", "ESI", "EDI", "1", "3", "rAX", "ES", "CS", "SS", "DS", "FS", "GS"};
   for (const char* l : kLits)
     if (t == l) return true;
   return false;
@@ -97,8 +98,12 @@ FormInfo parse_form(const char* form) {
       case 'R':
         fi.modrm = fi.r_only = true;
         break;
-      case 'G':
+      case 'G': case 'S': case 'C': case 'D': case 'T':  // ModRM.reg: GPR, Sreg, CRn, DRn, TRn
         fi.modrm = true;
+        break;
+      case 'A':  // far pointer: offset and selector
+        fi.imm[fi.nimm++] = -3;
+        fi.byte_only = false;
         break;
       case 'Z':
         break;
@@ -137,10 +142,6 @@ RowPlan plan_row(const OpRow& r) {
     p.why = "x87 (FPU tester)";
     return p;
   }
-  if (r.prefix != kPfxAny && r.prefix != kPfxNone) {
-    p.why = "SSE form with a mandatory prefix";
-    return p;
-  }
   if (p.fi.unknown) {
     p.why = "form token not understood by the tester";
     return p;
@@ -149,12 +150,20 @@ RowPlan plan_row(const OpRow& r) {
                             "PUSHFD", "POPFD", "ENTER", "LEAVE"});
   const bool string = in(m, {"MOVS", "MOVSB", "MOVSW", "MOVSD", "CMPS", "CMPSB", "CMPSW",
                              "CMPSD", "STOS", "STOSB", "STOSW", "STOSD", "LODS", "LODSB",
-                             "LODSW", "LODSD", "SCAS", "SCASB", "SCASW", "SCASD"});
+                             "LODSW", "LODSD", "SCAS", "SCASB", "SCASW", "SCASD", "INS",
+                             "INSB", "INSW", "INSD", "OUTS", "OUTSB", "OUTSW", "OUTSD"});
   const bool branch = in(m, {"Jcc", "JMP", "CALL", "RET", "LOOP", "LOOPE", "LOOPNE", "LOOPZ",
                              "LOOPNZ", "JCXZ", "JECXZ"});
+  // A prefix in the row key: REP/REPNE string rows are covered, SSE forms are not.
+  if (r.prefix != kPfxAny && r.prefix != kPfxNone && !(string && (r.prefix == 0xF2 || r.prefix == 0xF3))) {
+    p.why = "SSE form with a mandatory prefix";
+    return p;
+  }
   if (r.cls == InsnClass::SensitiveUnprivileged) {
-    if (in(m, {"PUSHF", "POPF", "PUSHFD", "POPFD"})) {
-      p.kind = Kind::Stack;
+    // Reading a selector is deterministic: the Machine uses the helper's selectors.
+    if (in(m, {"PUSHF", "POPF", "PUSHFD", "POPFD"}) || (std::strcmp(m, "PUSH") == 0) ||
+        (std::strcmp(m, "MOV") == 0 && std::strcmp(r.form, "Ew,Sw") == 0)) {
+      p.kind = std::strcmp(m, "MOV") == 0 ? Kind::Plain : Kind::Stack;
       return p;
     }
     p.why = "sensitive-unprivileged: depends on descriptor tables / UMIP / delivery";
