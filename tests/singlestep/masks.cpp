@@ -156,7 +156,6 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   // wrote nothing, and ESC encodings the x87 leaves undefined raise #UD.  Forms that only
   // read memory or change x87 registers are still run (integer state must not change).
   if (!in.map0f && in.opcode >= 0xD8 && in.opcode <= 0xDF) {
-    if (in.status != DecodeStatus::Ok) return "ESC form undefined on the P6 x87 (286: no x87)";
     const unsigned esc = in.opcode - 0xD8;
     if (in.mod == 3) {
       if (esc == 7 && in.reg == 4) return "x87 store (FNSTSW AX): 286 test had no x87";
@@ -166,6 +165,7 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
       static const uint8_t kStores[8] = {0x00, 0xCC, 0x00, 0x8E, 0x00, 0xCE, 0x00, 0xCE};
       if (kStores[esc] & (1u << in.reg)) return "x87 store to memory: 286 test had no x87";
     }
+    if (in.status != DecodeStatus::Ok) return "ESC form undefined on the P6 x87 (286: no x87)";
   }
   // The 286 limits instructions to 10 bytes (#GP(13) beyond); a P6 allows 15.
   if (in.length > 10 && t.has_exception && t.exception == 13) return "286 10-byte length limit";
@@ -180,8 +180,8 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in) {
   // Flags the SDM leaves undefined after this instruction: the table row's mask.
   uint32_t undef = in.row ? in.row->undef_flags : 0;
   const uint8_t op = in.opcode;
-  if (!in.map0f && in.status == DecodeStatus::Ok &&
-      (op == 0xC0 || op == 0xC1 || (op >= 0xD0 && op <= 0xD3))) {
+  if (!in.map0f && ((op >= 0xD0 && op <= 0xD3) ||
+                     ((op == 0xC0 || op == 0xC1) && in.status == DecodeStatus::Ok))) {
     // Shifts and rotates: what is undefined depends on the count (SDM vol. 2 SAL/SAR/SHL/
     // SHR and RCL/RCR/ROL/ROR "Flags Affected").  The count is masked to 5 bits (the 286
     // and every later CPU do so).  A zero count changes no flag; OF is defined only for a

@@ -26,6 +26,7 @@ class Runner {
  public:
   Runner();
   Outcome run(const TestCase& t);
+  Machine& machine() { return *m_; }
 
  private:
   void setup(const TestCase& t, const InsnInfo& in, Outcome& out);
