@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ class Runner {
   void setup(const TestCase& t, const InsnInfo& in, Outcome& out);
   void run_to_hlt(const TestCase& t, Outcome& out);
   void compare(const TestCase& t, const InsnInfo& in, Outcome& out);
+  void find_stray_writes(const TestCase& t, const InsnInfo& in,
+                         const std::map<uint32_t, uint8_t>& named, Outcome& out);
   void undo();
   uint8_t ram_byte(uint32_t addr);
   void fail(Outcome& out, const std::string& line);

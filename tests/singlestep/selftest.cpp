@@ -116,6 +116,23 @@ TEST(SingleStepHarness, RamIsComparedAndUndone) {
   EXPECT_NE(o.details.find("ram[020010]: expected 05 got 08"), std::string::npos) << o.details;
 }
 
+TEST(SingleStepHarness, StrayWritesAreFoundAndCleared) {
+  Runner r;
+  // ADD [BX],AL writes 03 to 20010, which the test does not name at all.
+  json j = make_test({0x00, 0x07}, {{"ax", 3}, {"bx", 0x10}});
+  j["final"]["regs"] = {{"ip", 0x103}, {"flags", 0x06}};
+  Outcome o = r.run(parse(j));
+  EXPECT_EQ(o.kind, Outcome::Fail);
+  EXPECT_NE(o.details.find("ram[020010]: expected no write, got 03"), std::string::npos)
+      << o.details;
+  EXPECT_EQ(ram_at(r, 0x20010), 0);
+  // The pushed/written bytes a test does name are cleared too: a following test that
+  // names none of them sees no leftovers.
+  json add = make_test({0x00, 0xD8}, {{"ax", 1}, {"bx", 0xFF}});
+  add["final"]["regs"] = {{"ax", 0}, {"ip", 0x103}, {"flags", 0x57}};
+  EXPECT_EQ(r.run(parse(add)).kind, Outcome::Pass);
+}
+
 // DIV BX with BX=0: #DE through the test's IVT to a HLT at 3000:0000.  The frame's FLAGS
 // word is compared with DIV's undefined flags and bits 12-15 masked, nothing else.
 json div_by_zero(uint16_t pushed_flags) {
