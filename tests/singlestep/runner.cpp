@@ -79,6 +79,13 @@ void Runner::setup(const TestCase& t, const InsnInfo& in, Outcome& out) {
   c.eip = t.initial.value[kIP] & (t.initial.wide[kIP] ? 0xFFFFFFFFu : 0xFFFFu);
   c.eflags = (t.initial.value[kFlags] & kLoadableFlags) | 2;
   c.lazy = 0;
+  if (t.initial.present[kCR0]) {
+    // PE (and so PG) are clear: masks.cpp skips anything else.  ET is fixed to 1 on a P6.
+    constexpr uint32_t kRealModeCr0 = CR0_MP | CR0_EM | CR0_TS | CR0_NE | CR0_WP | CR0_AM |
+                                      CR0_NW | CR0_CD;
+    c.cr0 = (t.initial.value[kCR0] & kRealModeCr0) | CR0_ET;
+    c.mmu->set_cr0(c.cr0);
+  }
   if (t.initial.present[kDR6]) c.dr[6] = t.initial.value[kDR6];
   if (t.initial.present[kDR7]) c.dr[7] = t.initial.value[kDR7];
   exceptions_before_ = c.stats.exceptions;

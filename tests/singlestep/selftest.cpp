@@ -90,6 +90,30 @@ TEST(SingleStepHarness, PassAndFailOnRegisters) {
   EXPECT_EQ(r.run(parse(j)).kind, Outcome::Pass);
 }
 
+TEST(SingleStepHarness, WideRegistersOf386Tests) {
+  Runner r;
+  // 66 01 D8: ADD EAX,EBX in real mode; FFFFFFFF + 1 = 0 with CF ZF AF PF.
+  json j = make_test({0x66, 0x01, 0xD8});
+  auto& regs = j["initial"]["regs"];
+  for (const char* k : {"ax", "bx", "ip", "flags"}) regs.erase(k);
+  regs["eax"] = 0xFFFFFFFFu;
+  regs["ebx"] = 1;
+  regs["eip"] = 0x100;
+  regs["eflags"] = 0x00000002;
+  j["final"]["regs"] = {{"eax", 0}, {"eip", 0x104}, {"eflags", 0x57}};
+  TestCase t = parse(j);
+  EXPECT_EQ(skip_reason(t, analyse(t)), nullptr);  // 66h is a 286 rule only
+  Outcome o = r.run(t);
+  EXPECT_EQ(o.kind, Outcome::Pass) << o.details;
+  j["final"]["regs"]["eax"] = 0x100000000ull - 1;
+  o = r.run(parse(j));
+  EXPECT_EQ(o.kind, Outcome::Fail);
+  EXPECT_NE(o.details.find("eax: expected FFFFFFFF got 00000000"), std::string::npos) << o.details;
+  // IOPL is compared in 386 tests (a 386 holds it in real mode just like a P6).
+  j["final"]["regs"] = {{"eax", 0}, {"eip", 0x104}, {"eflags", 0x3057}};
+  EXPECT_EQ(r.run(parse(j)).kind, Outcome::Fail);
+}
+
 TEST(SingleStepHarness, RamIsComparedAndUndone) {
   Runner r;
   // ADD [BX],AL at DS:0010 = 20010: 5 + 3 = 8.
