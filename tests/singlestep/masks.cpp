@@ -148,9 +148,9 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   if (in.has_66_67) return "prefix 66/67: no operand/address-size override on a 286";
   // The 286 ignores LOCK on any instruction; a P6 raises #UD unless the form is lockable.
   if (in.lock && !lockable(in)) return "LOCK on a non-lockable form: 286 ignores, P6 #UD";
-  // A 286 wraps IP inside the segment when an instruction runs past offset FFFF; a P6 in
-  // real mode raises #GP(0) at the CS limit (SDM vol. 3, 20.1.4).
-  if (t.initial.value[kIP] + in.length > 0x10000) return "instruction crosses IP FFFF";
+  // A 286 wraps IP inside the segment when an instruction, or the HLT after it, runs past
+  // offset FFFF; a P6 in real mode raises #GP(0) at the CS limit (SDM vol. 3, 20.1.4).
+  if (t.initial.value[kIP] + t.bytes.size() > 0x10000) return "instruction or HLT crosses IP FFFF";
   // The 286 test machine has no 80287: ESC opcodes only compute their address there.  A P6
   // has its x87 on chip, so x87 stores write memory (or AX for FNSTSW AX) where the 286
   // wrote nothing, and ESC encodings the x87 leaves undefined raise #UD.  Forms that only

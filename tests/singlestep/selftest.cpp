@@ -205,7 +205,8 @@ TEST(SingleStepHarness, SkipRules) {
   EXPECT_NE(why({0x0F, 0x05}).find("LOADALL"), std::string::npos);
   EXPECT_NE(why({0x66, 0x01, 0xD8}).find("66/67"), std::string::npos);
   EXPECT_NE(why({0x01, 0xD8}, {{"ip", 0xFFFF}}).find("IP FFFF"), std::string::npos);
-  EXPECT_EQ(why({0x01, 0xD8}, {{"ip", 0xFFFD}}), "");
+  EXPECT_EQ(why({0x01, 0xD8}, {{"ip", 0xFFFD}}), "");  // ADD at FFFD, HLT at FFFF
+  EXPECT_NE(why({0x01, 0xD8}, {{"ip", 0xFFFE}}).find("IP FFFF"), std::string::npos);  // HLT wraps
   EXPECT_NE(why({0xD9, 0x3F}).find("x87 store"), std::string::npos);   // fnstcw [bx]
   EXPECT_NE(why({0xDF, 0xE0}).find("FNSTSW"), std::string::npos);
 }
