@@ -268,6 +268,12 @@ void Runner::undo() {
 Outcome Runner::run(const TestCase& t) {
   Outcome out;
   const InsnInfo in = analyse(t);
+  if (!t.unknown_regs.empty()) {
+    // A register the harness cannot set or read: the test cannot be judged.
+    out.kind = Outcome::Skip;
+    out.skip_reason = "register the harness does not model: " + t.unknown_regs;
+    return out;
+  }
   if (const char* why = skip_reason(t, in)) {
     out.kind = Outcome::Skip;
     out.skip_reason = why;

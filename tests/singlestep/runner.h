@@ -18,7 +18,7 @@ namespace rz::ss {
 
 struct Outcome {
   enum Kind { Pass, Fail, Skip } kind = Pass;
-  const char* skip_reason = nullptr;
+  std::string skip_reason;
   std::string details;  // the failure report, one mismatch per line
   std::string first;    // the first mismatch, for the per-form summary
 };

@@ -60,13 +60,20 @@ TEST(SingleStepHarness, Parses286And386Namings) {
   EXPECT_TRUE(w.initial.wide[kAX]);
   EXPECT_EQ(w.initial.value[kAX], 0x12345678u);
 
-  json bad = make_test({0x90});
-  bad["initial"]["regs"]["xyz"] = 1;
+  json odd = make_test({0x90});
+  odd["initial"]["regs"]["xyz"] = 1;
+  TestCase o = parse(odd);
+  EXPECT_EQ(o.unknown_regs, "xyz");
+  Runner r;
+  Outcome out = r.run(o);
+  EXPECT_EQ(out.kind, Outcome::Skip);
+  EXPECT_NE(out.skip_reason.find("xyz"), std::string::npos);
   TestCase b;
   std::string err;
-  EXPECT_FALSE(parse_case(bad.dump(), b, err));
-  EXPECT_NE(err.find("xyz"), std::string::npos);
   EXPECT_FALSE(parse_case("{not json", b, err));
+  json nobytes = make_test({0x90});
+  nobytes.erase("bytes");
+  EXPECT_FALSE(parse_case(nobytes.dump(), b, err));
 }
 
 TEST(SingleStepHarness, PassAndFailOnRegisters) {
