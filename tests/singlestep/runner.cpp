@@ -243,11 +243,10 @@ void Runner::find_stray_writes(const TestCase& t, const InsnInfo& in,
   const uint32_t end = (!t.is286 && in.has_66_67) ? ram : std::min<uint32_t>(ram, 0x110000);
   const uint8_t* p = m_->mem().ram();
   int reported = 0;
-  for (uint32_t a = 0; a < end; a += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + a, 8);
-    if (!w) continue;
-    for (uint32_t b = a; b < a + 8; ++b) {
+  static const uint8_t kZeroPage[4096] = {};
+  for (uint32_t a = 0; a < end; a += 4096) {
+    if (std::memcmp(p + a, kZeroPage, 4096) == 0) continue;  // libc's vectorised compare
+    for (uint32_t b = a; b < a + 4096; ++b) {
       if (!p[b] || named.count(b)) continue;
       if (std::find(touched_.begin(), touched_.end(), b) != touched_.end()) continue;
       if (reported++ < 8)
