@@ -65,6 +65,7 @@ DecodeStatus decode_insn(const uint8_t* bytes, size_t n, DecodeMode mode, Insn& 
   out = Insn{};
   out.fn = op_undefined;
   out.base = out.index = kZeroReg;
+  out.row = kNoRow;
   *row = nullptr;
   ZyanStatus st = ZydisDecoderDecodeFull(dec, bytes, n, &zi, ops);
   if (!ZYAN_SUCCESS(st)) {

@@ -15,6 +15,7 @@ struct Insn;
 using Handler = void (*)(Cpu&, const Insn&);
 
 enum : uint8_t { kRepNone = 0, kRepE = 1, kRepNE = 2 };
+constexpr uint16_t kNoRow = 0xFFFF;  // Insn::row of an instruction that did not decode
 
 struct Insn {
   Handler fn;
@@ -23,7 +24,7 @@ struct Insn {
                     // so), relative branch displacement, or far-pointer offset
   uint32_t imm2;    // second immediate: ENTER nesting level, far-pointer selector
   uint32_t amask;   // 0xFFFF (16-bit addressing) or 0xFFFFFFFF
-  uint16_t row;     // index of the instruction-table row
+  uint16_t row;     // index of the instruction-table row, or kNoRow
   uint8_t len;      // instruction length in bytes
   uint8_t r;        // ModRM.reg / opcode register operand, as a byte offset into Cpu::r
   uint8_t m;        // ModRM.rm register operand (register forms), as a byte offset

@@ -11,13 +11,14 @@
 #include <stdexcept>
 
 #include "bios/multiboot.h"
+#include "frontend/boot.h"
 
 namespace rz {
 
 namespace {
 
 enum OptId {
-  kBios = 1000, kKernel, kAppend, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
+  kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp,
 };
 
@@ -57,6 +58,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"bios", required_argument, nullptr, kBios},
       {"kernel", required_argument, nullptr, kKernel},
       {"append", required_argument, nullptr, kAppend},
+      {"initrd", required_argument, nullptr, kInitrd},
       {"debugcon", required_argument, nullptr, kDebugcon},
       {"postcodes", required_argument, nullptr, kPostcodes},
       {"device", required_argument, nullptr, kDevice},
@@ -81,6 +83,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       case kBios: o.bios = arg; break;
       case kKernel: o.kernel = arg; break;
       case kAppend: o.append = arg; break;
+      case kInitrd: o.initrd = arg; break;
       case kDebugcon: o.debugcon = arg; break;
       case kPostcodes: o.postcodes = arg; break;
       case kDevice: {
@@ -154,6 +157,10 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
     err = std::string("unexpected argument '") + argv[optind] + "' (see ringzero --help)";
     return false;
   }
+  if (!o.initrd.empty() && o.kernel.empty()) {
+    err = "-initrd needs -kernel";
+    return false;
+  }
   if (!o.help && o.bios.empty() && o.kernel.empty()) {
     err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
     return false;
@@ -168,7 +175,9 @@ void print_help(FILE* f) {
       "Firmware and guest:\n"
       "  -bios FILE              ROM image (64, 128 or 256 KiB) mapped below 4 GiB and 1 MiB;\n"
       "                          the CPU starts at F000:FFF0\n"
-      "  -kernel FILE            Multiboot (v1) kernel, ELF or a.out-kludge binary\n"
+      "  -kernel FILE            Linux bzImage (direct boot, no firmware) or Multiboot (v1)\n"
+      "                          kernel (ELF or a.out-kludge binary)\n"
+      "  -initrd FILE            initial ramdisk for a Linux kernel\n"
       "  -append STRING          kernel command line\n"
       "  -m MEGABYTES            guest RAM (default 128)\n"
       "\n"
@@ -207,7 +216,11 @@ void setup_machine(Machine& m, const Options& o) {
   }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
   if (!o.bios.empty()) m.load_bios_file(o.bios);
-  if (!o.kernel.empty()) load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
+  if (!o.kernel.empty()) {
+    if (is_linux_kernel(o.kernel)) boot_linux_direct(m, o.kernel, o.initrd, o.append);
+    else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
+    else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
+  }
 }
 
 void finish_machine(Machine&, const Options&) { std::fflush(stdout); }

@@ -15,6 +15,7 @@ struct Options {
   std::string bios;
   std::string kernel;
   std::string append;
+  std::string initrd;
   std::string debugcon;   // "", "stdio", "file:PATH"
   std::string postcodes;  // "", "file:PATH[,port=N]"
   bool exit_device = false;

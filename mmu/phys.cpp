@@ -8,7 +8,7 @@ namespace rz {
 
 PhysMem::PhysMem(uint32_t ram_bytes)
     : ram_size_(ram_bytes & ~0xFFFu), ram_(new uint8_t[ram_size_ ? ram_size_ : 4096]()) {
-  code_pages_.assign(ram_size_ >> 12, 0);
+  code_chunks_.assign(ram_size_ >> 12, 0);
 }
 
 void PhysMem::changed() {
@@ -104,7 +104,7 @@ uint8_t PhysMem::read8(uint32_t paddr) {
 void PhysMem::write8(uint32_t paddr, uint8_t v) {
   if (const Shadow* s = find_shadow(paddr)) {
     if (s->write_ram && paddr < ram_size_) {
-      if (is_code_page(paddr >> 12) && listener_) listener_->code_page_written(paddr >> 12);
+      if (listener_ && is_code_byte(paddr)) listener_->code_written(paddr);
       ram_[paddr] = v;
       return;
     }
@@ -115,12 +115,18 @@ void PhysMem::write8(uint32_t paddr, uint8_t v) {
     return;
   }
   if (paddr < ram_size_) {
-    if (is_code_page(paddr >> 12) && listener_) listener_->code_page_written(paddr >> 12);
+    if (listener_ && is_code_byte(paddr)) listener_->code_written(paddr);
     ram_[paddr] = v;
   }
 }
 
 uint32_t PhysMem::read(uint32_t paddr, unsigned size) {
+  if (paddr + size <= ram_size_ && (paddr >> 12) == ((paddr + size - 1) >> 12) &&
+      !find(paddr) && !find_shadow(paddr)) {
+    uint32_t v = 0;
+    std::memcpy(&v, ram_.get() + paddr, size);
+    return v;
+  }
   // MMIO regions get the whole access when it lies inside them.
   if (const Region* r = find(paddr);
       r && r->rom.empty() && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
@@ -133,6 +139,15 @@ uint32_t PhysMem::read(uint32_t paddr, unsigned size) {
 }
 
 void PhysMem::write(uint32_t paddr, unsigned size, uint32_t value) {
+  if (paddr + size <= ram_size_ && (paddr >> 12) == ((paddr + size - 1) >> 12) &&
+      !find(paddr) && !find_shadow(paddr)) {
+    if (listener_ && (is_code_byte(paddr) || is_code_byte(paddr + size - 1))) {
+      listener_->code_written(paddr);
+      if (is_code_byte(paddr + size - 1)) listener_->code_written(paddr + size - 1);
+    }
+    std::memcpy(ram_.get() + paddr, &value, size);
+    return;
+  }
   if (const Region* r = find(paddr);
       r && r->rom.empty() && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
     if (r->mmio.write) r->mmio.write(paddr - r->base, size, value);

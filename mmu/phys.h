@@ -21,12 +21,14 @@ struct MmioHandler {
   std::function<void(uint32_t addr, unsigned size, uint32_t value)> write;
 };
 
-// Listener for guest writes to physical pages that hold translated code (self-modifying
-// code).  The translator registers one; the MMU knows nothing else about blocks.
+// Listener for guest writes to physical memory that holds translated code (self-modifying
+// code).  Code is tracked in 64-byte chunks; a write to a chunk that holds code is reported
+// with its physical address.  The translator registers one; the MMU knows nothing else
+// about blocks.
 class CodeWriteListener {
  public:
   virtual ~CodeWriteListener() = default;
-  virtual void code_page_written(uint32_t phys_page) = 0;
+  virtual void code_written(uint32_t paddr) = 0;
   virtual void memory_map_changed() = 0;
 };
 
@@ -63,13 +65,22 @@ class PhysMem {
   void read_block(uint32_t paddr, void* dst, size_t n);
   void write_block(uint32_t paddr, const void* src, size_t n);
 
-  // Code-page tracking for self-modifying code.
+  // Code tracking for self-modifying code: per RAM page, a mask of the 64-byte chunks that
+  // hold translated code.  Pages with any code get no TLB write tags (writes take the slow
+  // path, which reports writes to code chunks).
   void set_listener(CodeWriteListener* l) { listener_ = l; }
   bool is_code_page(uint32_t ppage) const {
-    return ppage < code_pages_.size() && code_pages_[ppage];
+    return ppage < code_chunks_.size() && code_chunks_[ppage];
   }
-  void mark_code_page(uint32_t ppage, bool code) {
-    if (ppage < code_pages_.size()) code_pages_[ppage] = code;
+  uint64_t code_mask(uint32_t ppage) const {
+    return ppage < code_chunks_.size() ? code_chunks_[ppage] : 0;
+  }
+  void set_code_mask(uint32_t ppage, uint64_t mask) {
+    if (ppage < code_chunks_.size()) code_chunks_[ppage] = mask;
+  }
+  bool is_code_byte(uint32_t paddr) const {
+    uint32_t pg = paddr >> 12;
+    return pg < code_chunks_.size() && ((code_chunks_[pg] >> ((paddr >> 6) & 63)) & 1);
   }
 
   // Called (in registration order) whenever the mapping changes: the MMU flushes its TLB.
@@ -99,7 +110,7 @@ class PhysMem {
   std::unique_ptr<uint8_t[]> ram_;
   std::vector<Region> regions_;
   std::vector<Shadow> shadows_;
-  std::vector<uint8_t> code_pages_;
+  std::vector<uint64_t> code_chunks_;
   uint32_t a20_mask_ = 0xFFFFFFFFu;
   CodeWriteListener* listener_ = nullptr;
   std::vector<std::function<void()>> map_listeners_;

@@ -36,30 +36,103 @@ void Engine::class_totals(uint64_t out[kNumInsnClasses]) const {
 void Engine::flush() {
   for (auto& kv : blocks_) retire(std::move(kv.second));
   blocks_.clear();
-  for (auto& kv : page_blocks_) cpu_.mmu->phys().mark_code_page(kv.first, false);
-  page_blocks_.clear();
+  for (auto& kv : code_pages_) cpu_.mmu->phys().set_code_mask(kv.first, 0);
+  code_pages_.clear();
   for (Block*& f : front_) f = nullptr;
   cpu_.stop_block = true;
 }
 
-void Engine::code_page_written(uint32_t ppage) { invalidate_page(ppage); }
+bool Engine::span_on(const Block& b, uint32_t ppage, uint32_t& lo, uint32_t& hi) {
+  if (ppage == b.pages[0]) {
+    lo = b.phys & 0xFFF;
+    hi = lo + b.first_page_bytes - 1;
+    return true;
+  }
+  if (ppage == b.pages[1] && b.nbytes > b.first_page_bytes) {
+    lo = 0;
+    hi = b.nbytes - b.first_page_bytes - 1;
+    return true;
+  }
+  return false;
+}
 
-void Engine::invalidate_page(uint32_t ppage) {
-  auto pit = page_blocks_.find(ppage);
-  if (pit != page_blocks_.end()) {
-    for (uint64_t k : pit->second) {
-      auto it = blocks_.find(k);
-      if (it == blocks_.end()) continue;
-      Block*& f = front_[it->second->phys & ((1u << kFrontBits) - 1)];
-      if (f == it->second.get()) f = nullptr;
+void Engine::refresh_page(uint32_t ppage) {
+  auto it = code_pages_.find(ppage);
+  uint64_t chunks = 0;
+  if (it != code_pages_.end()) {
+    CodePage& cp = it->second;
+    cp.bytes.reset();
+    for (const Block* b : cp.blocks) {
+      uint32_t lo, hi;
+      if (!span_on(*b, ppage, lo, hi)) continue;
+      for (uint32_t x = lo; x <= hi; ++x) cp.bytes.set(x);
+      for (uint32_t ch = lo >> 6; ch <= hi >> 6; ++ch) chunks |= 1ull << ch;
+    }
+    if (cp.blocks.empty()) code_pages_.erase(it);
+  }
+  PhysMem& pm = cpu_.mmu->phys();
+  const bool was_code = pm.is_code_page(ppage);
+  pm.set_code_mask(ppage, chunks);
+  if (!was_code && chunks) cpu_.mmu->protect_code_page(ppage);
+}
+
+void Engine::unlink(Block* b) {
+  Block*& f = front_[b->phys & ((1u << kFrontBits) - 1)];
+  if (f == b) f = nullptr;
+  for (uint32_t pg : b->pages) {
+    if (pg == 0xFFFFFFFFu) continue;
+    auto it = code_pages_.find(pg);
+    if (it == code_pages_.end()) continue;
+    auto& v = it->second.blocks;
+    for (size_t k = 0; k < v.size(); ++k) {
+      if (v[k] == b) {
+        v[k] = v.back();
+        v.pop_back();
+        break;
+      }
+    }
+  }
+}
+
+void Engine::code_written(uint32_t paddr) {
+  const uint32_t ppage = paddr >> 12, off = paddr & 0xFFF;
+  auto pit = code_pages_.find(ppage);
+  if (pit == code_pages_.end() || !pit->second.bytes.test(off)) return;  // data beside code
+  // Collect first: unlink() edits the page lists.
+  Block* victims[64];
+  size_t nv = 0;
+  bool more = true;
+  while (more) {
+    more = false;
+    nv = 0;
+    for (Block* b : pit->second.blocks) {
+      uint32_t lo, hi;
+      if (span_on(*b, ppage, lo, hi) && lo <= off && off <= hi) {
+        if (nv == 64) {
+          more = true;
+          break;
+        }
+        victims[nv++] = b;
+      }
+    }
+    uint32_t other_pages[64];
+    size_t no = 0;
+    for (size_t k = 0; k < nv; ++k) {
+      Block* b = victims[k];
+      unlink(b);
+      for (uint32_t pg : b->pages)
+        if (pg != 0xFFFFFFFFu && pg != ppage) other_pages[no++] = pg;
+      auto it = blocks_.find((uint64_t(b->key) << 32) | b->phys);
       retire(std::move(it->second));
       blocks_.erase(it);
       ++cpu_.stats.blocks_invalidated;
     }
-    page_blocks_.erase(pit);
+    for (size_t k = 0; k < no; ++k) refresh_page(other_pages[k]);
+    pit = code_pages_.find(ppage);
+    if (pit == code_pages_.end()) break;
   }
-  cpu_.mmu->phys().mark_code_page(ppage, false);
-  cpu_.stop_block = true;  // the running block may be one of them
+  refresh_page(ppage);
+  cpu_.stop_block = true;  // the running block may have been one of them
 }
 
 uint32_t Engine::fetch_phys(uint32_t lin) {
@@ -146,6 +219,7 @@ std::unique_ptr<Block> Engine::build(uint32_t lin, uint32_t phys, uint32_t key) 
     if (b->insns.size() >= kMaxBlockInsns) break;
   }
   b->nbytes = off;
+  b->first_page_bytes = std::min<uint32_t>(off, 0x1000 - (phys & 0xFFF));
   ++cpu_.stats.blocks_decoded;
   (void)table;
   return b;
@@ -161,12 +235,17 @@ Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys) {
     auto nb = build(lin, phys, key);
     Block* raw = nb.get();
     for (uint32_t pg : raw->pages) {
-      if (pg == 0xFFFFFFFFu) continue;
-      page_blocks_[pg].push_back(k);
-      if (!cpu_.mmu->phys().is_code_page(pg)) {
-        cpu_.mmu->phys().mark_code_page(pg, true);
-        cpu_.mmu->protect_code_page(pg);
-      }
+      if (pg == 0xFFFFFFFFu || (pg << 12) >= cpu_.mmu->phys().ram_size()) continue;
+      CodePage& cp = code_pages_[pg];
+      cp.blocks.push_back(raw);
+      uint32_t lo, hi;
+      if (!span_on(*raw, pg, lo, hi)) continue;
+      uint64_t chunks = cpu_.mmu->phys().code_mask(pg);
+      for (uint32_t x = lo; x <= hi; ++x) cp.bytes.set(x);
+      for (uint32_t ch = lo >> 6; ch <= hi >> 6; ++ch) chunks |= 1ull << ch;
+      const bool was_code = cpu_.mmu->phys().is_code_page(pg);
+      cpu_.mmu->phys().set_code_mask(pg, chunks);
+      if (!was_code) cpu_.mmu->protect_code_page(pg);
     }
     it = blocks_.emplace(k, std::move(nb)).first;
   }
@@ -186,7 +265,11 @@ void Engine::exec_block(Block& b) {
     i->fn(c, *i);
     c.eip += i->len;
     if (__builtin_expect(c.stop_block, 0)) {
+      // Left early: un-count the instructions that did not run.
       c.icount -= uint64_t(last - i);
+      const auto& rows = instruction_table().rows();
+      for (const Insn* j = i + 1; j <= last; ++j)
+        if (j->row != kNoRow) --c.stats.by_class[int(rows[j->row].cls)];  // wraps; retire() adds back
       return;
     }
   }

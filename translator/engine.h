@@ -8,6 +8,7 @@
 // discarded while one of them runs are freed only at the next block boundary.
 #pragma once
 
+#include <bitset>
 #include <csetjmp>
 #include <cstdint>
 #include <memory>
@@ -25,6 +26,7 @@ struct Block {
   uint32_t key = 0;     // mode key (see mode_key())
   uint32_t nbytes = 0;  // bytes covered
   uint32_t pages[2] = {0xFFFFFFFFu, 0xFFFFFFFFu};  // physical pages it reads from
+  uint32_t first_page_bytes = 0;  // bytes on pages[0] (the rest are on pages[1])
   uint32_t class_counts[kNumInsnClasses] = {};
   std::vector<Insn> insns;
   bool last_sets_eip = false;  // the final instruction is a control transfer
@@ -51,7 +53,7 @@ class Engine : public CodeWriteListener {
   uint64_t blocks_live() const { return blocks_.size(); }
 
   // CodeWriteListener.
-  void code_page_written(uint32_t phys_page) override;
+  void code_written(uint32_t paddr) override;
   void memory_map_changed() override { flush(); }
 
  private:
@@ -65,12 +67,22 @@ class Engine : public CodeWriteListener {
   size_t fetch_bytes(uint32_t lin, uint8_t* buf, bool fault_on_first);
   void exec_block(Block& b);
   void exec_one(const Insn& i, const OpRow* row, bool tf_before);
-  void invalidate_page(uint32_t ppage);
+  // The bytes [lo, hi] (page offsets) a block occupies on `ppage`; false if none.
+  static bool span_on(const Block& b, uint32_t ppage, uint32_t& lo, uint32_t& hi);
+  // Recompute a code page's exact byte map and the PhysMem chunk mask from its blocks.
+  void refresh_page(uint32_t ppage);
+  void unlink(Block* b);  // remove from the front array and the page lists
   void retire(std::unique_ptr<Block> b);  // fold its counts into the stats, free it later
 
   Cpu& cpu_;
   std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
-  std::unordered_map<uint32_t, std::vector<uint64_t>> page_blocks_;
+  // Per physical page holding code: its blocks and exactly which bytes they cover, so a
+  // write next to code (data sharing a page with code is common) costs one bit test.
+  struct CodePage {
+    std::vector<Block*> blocks;
+    std::bitset<4096> bytes;
+  };
+  std::unordered_map<uint32_t, CodePage> code_pages_;
   std::vector<std::unique_ptr<Block>> graveyard_;
   static constexpr unsigned kFrontBits = 12;
   Block* front_[1u << kFrontBits] = {};

@@ -1,0 +1,60 @@
+// frontend/boot.cpp
+#include "frontend/boot.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "bios/linux_boot.h"
+#include "cpu/segments.h"
+
+namespace rz {
+
+std::vector<uint8_t> read_file(const std::string& path, const char* what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error(path + ": cannot open " + what + ": " + std::strerror(errno));
+  std::vector<uint8_t> v((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) throw std::runtime_error(path + ": read error");
+  return v;
+}
+
+bool is_linux_kernel(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  char buf[0x206] = {};
+  if (!f.read(buf, sizeof(buf))) return false;
+  return uint8_t(buf[0x1FE]) == 0x55 && uint8_t(buf[0x1FF]) == 0xAA &&
+         std::memcmp(buf + 0x202, "HdrS", 4) == 0;
+}
+
+void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,
+                       const std::string& cmdline) {
+  BzImage img = parse_bzimage(read_file(kernel, "kernel"), kernel);
+  std::vector<uint8_t> rd;
+  if (!initrd.empty()) rd = read_file(initrd, "initrd");
+  LinuxDirectBoot b = load_linux_direct(m.mem(), img, rd, cmdline, initrd);
+  // The 32-bit boot protocol entry: flat __BOOT_CS/__BOOT_DS from the GDT the loader wrote,
+  // paging off, interrupts off, ESI = boot_params, EBP = EDI = EBX = 0.
+  Cpu& c = m.cpu();
+  c.gdtr.base = b.gdt;
+  c.gdtr.limit = 4 * 8 - 1;
+  c.cr0 = (c.cr0 | CR0_PE) & ~CR0_PG;
+  c.mmu->set_cr0(c.cr0);
+  for (unsigned s = 0; s < kNumSegs; ++s) {
+    Segment& g = c.seg[s];
+    g.sel = s == CS ? 0x10 : 0x18;
+    g.base = 0;
+    g.limit = 0xFFFFFFFF;
+    g.ar = (s == CS ? 0x9B : 0x93) | 0xC000;  // accessed, present, D/B, G
+  }
+  c.cpl = 0;
+  refresh_all_segments(c);
+  c.eflags = 2;
+  c.lazy = 0;
+  for (uint32_t& r : c.r) r = 0;
+  c.r[ESI] = b.zero_page;
+  c.eip = b.entry;
+}
+
+}  // namespace rz

@@ -1,0 +1,19 @@
+// frontend/boot.h: putting a Machine in the state a boot protocol defines.  The bios/
+// loaders lay images out in guest memory; this sets the CPU registers to match.
+#pragma once
+
+#include <string>
+
+#include "frontend/machine.h"
+
+namespace rz {
+
+// True if the file starts like a Linux bzImage (boot sector signature and "HdrS").
+bool is_linux_kernel(const std::string& path);
+// Direct Linux boot with no firmware: the 32-bit boot protocol entry.
+void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,
+                       const std::string& cmdline);
+// Read a whole file; throws std::runtime_error("PATH: reason").
+std::vector<uint8_t> read_file(const std::string& path, const char* what);
+
+}  // namespace rz
