@@ -21,6 +21,7 @@ struct InsnInfo {
   bool has_modrm = false;
   uint8_t mod = 0, reg = 0, rm = 0;
   unsigned length = 0;    // instruction length (the bytes minus the trailing HLT)
+  bool arch_valid = false;  // Zydis decodes it (a defined x86 encoding)
   DecodeStatus status = DecodeStatus::Invalid;
   const OpRow* row = nullptr;  // our table row, if the form exists
   Insn insn{};                 // valid when status == Ok

@@ -216,6 +216,11 @@ TEST(SingleStepHarness, SkipRules) {
   EXPECT_NE(why({0x01, 0xD8}, {{"ip", 0xFFFE}}).find("IP FFFF"), std::string::npos);  // HLT wraps
   EXPECT_NE(why({0xD9, 0x3F}).find("x87 store"), std::string::npos);   // fnstcw [bx]
   EXPECT_NE(why({0xDF, 0xE0}).find("FNSTSW"), std::string::npos);
+  // ESC rules follow the architecture, not what ringzero implements.
+  EXPECT_EQ(why({0xD8, 0xC1}), "");                                    // fadd st0,st1
+  EXPECT_EQ(why({0xD8, 0x07}), "");                                    // fadd dword [bx]
+  EXPECT_NE(why({0xDB, 0x0F}).find("undefined"), std::string::npos);   // fisttp (SSE3)
+  EXPECT_NE(why({0xD9, 0x0F}).find("undefined"), std::string::npos);   // D9 /1 memory
 }
 
 TEST(SingleStepHarness, ShiftFlagMasksFollowTheCount) {
