@@ -96,10 +96,12 @@ InsnInfo analyse(const TestCase& t) {
     if (b[p] == 0xF0) in.lock = true;
     if (b[p] == 0xF2 || b[p] == 0xF3) in.rep = true;
     if (b[p] == 0x66 || b[p] == 0x67) in.has_66_67 = true;
+    if (b[p] == 0x66) in.has_66 = true;
     if (b[p] == 0x64 || b[p] == 0x65) in.has_fs_gs = true;
     ++p;
   }
   in.prefixes = unsigned(p);
+  if (in.length) in.imm8_last = b[in.length - 1];
   if (p < in.length && b[p] == 0x0F) {
     in.map0f = true;
     ++p;
@@ -131,10 +133,10 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   if (t.initial.value[kFlags] & (1u << 17)) return "EFLAGS.VM set: not a real-mode test";
   // SHLD/SHRD with a 16-bit operand and a (5-bit masked) count above 16: the SDM says the
   // destination and the flags are undefined.
-  if (in.map0f && in.status == DecodeStatus::Ok && in.insn.osz == 2 &&
+  if (in.map0f && !in.has_66 &&
       (in.opcode == 0xA4 || in.opcode == 0xA5 || in.opcode == 0xAC || in.opcode == 0xAD)) {
     const unsigned count =
-        ((in.opcode & 1) ? t.initial.value[kCX] : in.insn.imm) & 0x1F;
+        ((in.opcode & 1) ? t.initial.value[kCX] : in.imm8_last) & 0x1F;
     if (count > 16) return "SHLD/SHRD count > 16: result undefined";
   }
   if (!t.is286) return nullptr;
@@ -193,15 +195,14 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in) {
   // Flags the SDM leaves undefined after this instruction: the table row's mask.
   uint32_t undef = in.row ? in.row->undef_flags : 0;
   const uint8_t op = in.opcode;
-  if (!in.map0f && ((op >= 0xD0 && op <= 0xD3) ||
-                     ((op == 0xC0 || op == 0xC1) && in.status == DecodeStatus::Ok))) {
+  if (!in.map0f && ((op >= 0xD0 && op <= 0xD3) || op == 0xC0 || op == 0xC1)) {
     // Shifts and rotates: what is undefined depends on the count (SDM vol. 2 SAL/SAR/SHL/
     // SHR and RCL/RCR/ROL/ROR "Flags Affected").  The count is masked to 5 bits (the 286
     // and every later CPU do so).  A zero count changes no flag; OF is defined only for a
     // count of 1; AF is undefined after any non-zero shift; rotates leave SF ZF AF PF
     // alone.  This replaces the row's mask, which cannot know the count.
     unsigned count;
-    if (op == 0xC0 || op == 0xC1) count = in.insn.imm & 0xFF;
+    if (op == 0xC0 || op == 0xC1) count = in.imm8_last;
     else if (op == 0xD0 || op == 0xD1) count = 1;
     else count = t.initial.value[kCX] & 0xFF;
     count &= 0x1F;
@@ -212,11 +213,10 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in) {
       if (!rotate) undef |= 0x10;      // AF
     }
   }
-  if (in.map0f && in.status == DecodeStatus::Ok &&
-      (op == 0xA4 || op == 0xA5 || op == 0xAC || op == 0xAD)) {
+  if (in.map0f && (op == 0xA4 || op == 0xA5 || op == 0xAC || op == 0xAD)) {
     // SHLD/SHRD (SDM vol. 2 "Flags Affected"): a zero count changes no flag; AF is
     // undefined after any non-zero count, OF after a count other than 1.
-    const unsigned count = ((op & 1) ? t.initial.value[kCX] : in.insn.imm) & 0x1F;
+    const unsigned count = ((op & 1) ? t.initial.value[kCX] : in.imm8_last) & 0x1F;
     undef = 0;
     if (count != 0) undef |= 0x10 | (count != 1 ? 0x800 : 0);
   }

@@ -232,6 +232,10 @@ TEST(SingleStepHarness, ShiftFlagMasksFollowTheCount) {
   EXPECT_EQ(mask(0x20), 0xF000u);        // count masked to 5 bits: 0
   EXPECT_EQ(mask(1), 0xF000u | 0x10u);   // AF only
   EXPECT_EQ(mask(3), 0xF000u | 0x810u);  // AF and OF
+  TestCase imm = parse(make_test({0xC1, 0x67, 0x10, 0x01}));  // shl word [bx+10h],1
+  EXPECT_EQ(ignored_flags(imm, analyse(imm)), 0xF000u | 0x10u);
+  TestCase imm0 = parse(make_test({0xC0, 0xE0, 0x20}));  // shl al,20h: count 0
+  EXPECT_EQ(ignored_flags(imm0, analyse(imm0)), 0xF000u);
   TestCase rot = parse(make_test({0xD3, 0xC0}, {{"cx", 3}}));  // rol ax,cl
   EXPECT_EQ(ignored_flags(rot, analyse(rot)), 0xF000u | 0x800u);
   TestCase logic = parse(make_test({0x21, 0xD8}));  // and ax,bx: AF from the table row
