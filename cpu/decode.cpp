@@ -94,6 +94,7 @@ DecodeStatus decode_insn(const uint8_t* bytes, size_t n, DecodeMode mode, Insn& 
   const bool reg_form = has_modrm && zi.raw.modrm.mod == 3;
   out.modrm_reg = mreg;
   out.modrm_rm = mrm;
+  out.modrm = has_modrm ? uint8_t(zi.raw.modrm.mod << 6 | mreg << 3 | mrm) : 0;
   out.is_mem = has_modrm && !reg_form;
 
   uint8_t map;
