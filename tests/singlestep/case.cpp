@@ -21,7 +21,7 @@ constexpr RegNames kRegNames[kNumRegs] = {
     {"flags", "eflags"}, {"cr0", "cr0"}, {"cr3", "cr3"}, {"dr6", "dr6"}, {"dr7", "dr7"},
 };
 
-bool parse_regs(const nlohmann::json& j, RegSet& out, std::string& err) {
+bool parse_regs(const nlohmann::json& j, RegSet& out, std::string& unknown, std::string& err) {
   if (!j.is_object()) {
     err = "regs is not an object";
     return false;
@@ -39,10 +39,7 @@ bool parse_regs(const nlohmann::json& j, RegSet& out, std::string& err) {
       found = true;
       break;
     }
-    if (!found) {
-      err = "unknown register '" + k + "'";
-      return false;
-    }
+    if (!found && unknown.find(k) == std::string::npos) unknown += (unknown.empty() ? "" : ",") + k;
   }
   return true;
 }
@@ -78,8 +75,10 @@ bool parse_case(const std::string& line, TestCase& out, std::string& err) {
     for (const auto& b : j.at("bytes")) out.bytes.push_back(uint8_t(b.get<uint32_t>()));
     const auto& ini = j.at("initial");
     const auto& fin = j.at("final");
-    if (!parse_regs(ini.at("regs"), out.initial, err)) return false;
-    if (fin.contains("regs") && !parse_regs(fin.at("regs"), out.final_regs, err)) return false;
+    if (!parse_regs(ini.at("regs"), out.initial, out.unknown_regs, err)) return false;
+    if (fin.contains("regs") &&
+        !parse_regs(fin.at("regs"), out.final_regs, out.unknown_regs, err))
+      return false;
     if (!parse_ram(ini.value("ram", nlohmann::json()), out.initial_ram) ||
         !parse_ram(fin.value("ram", nlohmann::json()), out.final_ram)) {
       err = "bad ram list";

@@ -4,6 +4,8 @@
 // sections, and the 80286 Programmer's Reference for what the 286 lacks or does otherwise.
 #include "tests/singlestep/masks.h"
 
+#include <Zydis/Zydis.h>
+
 namespace rz::ss {
 
 namespace {
@@ -94,10 +96,12 @@ InsnInfo analyse(const TestCase& t) {
     if (b[p] == 0xF0) in.lock = true;
     if (b[p] == 0xF2 || b[p] == 0xF3) in.rep = true;
     if (b[p] == 0x66 || b[p] == 0x67) in.has_66_67 = true;
+    if (b[p] == 0x66) in.has_66 = true;
     if (b[p] == 0x64 || b[p] == 0x65) in.has_fs_gs = true;
     ++p;
   }
   in.prefixes = unsigned(p);
+  if (in.length) in.imm8_last = b[in.length - 1];
   if (p < in.length && b[p] == 0x0F) {
     in.map0f = true;
     ++p;
@@ -108,6 +112,14 @@ InsnInfo analyse(const TestCase& t) {
     in.mod = b[p] >> 6;
     in.reg = (b[p] >> 3) & 7;
     in.rm = b[p] & 7;
+  }
+  // Architectural validity, from Zydis alone (independent of ringzero's table).
+  {
+    ZydisDecoder dec;
+    ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_REAL_16, ZYDIS_STACK_WIDTH_16);
+    ZydisDecodedInstruction zi;
+    in.arch_valid = ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&dec, nullptr, b.data(),
+                                                               in.length, &zi));
   }
   // Our decoder, in real mode (every test set so far runs in real mode).
   in.status = decode_insn(b.data(), in.length, DecodeMode{false, true}, in.insn, &in.row);
@@ -121,10 +133,10 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   if (t.initial.value[kFlags] & (1u << 17)) return "EFLAGS.VM set: not a real-mode test";
   // SHLD/SHRD with a 16-bit operand and a (5-bit masked) count above 16: the SDM says the
   // destination and the flags are undefined.
-  if (in.map0f && in.status == DecodeStatus::Ok && in.insn.osz == 2 &&
+  if (in.map0f && !in.has_66 &&
       (in.opcode == 0xA4 || in.opcode == 0xA5 || in.opcode == 0xAC || in.opcode == 0xAD)) {
     const unsigned count =
-        ((in.opcode & 1) ? t.initial.value[kCX] : in.insn.imm) & 0x1F;
+        ((in.opcode & 1) ? t.initial.value[kCX] : in.imm8_last) & 0x1F;
     if (count > 16) return "SHLD/SHRD count > 16: result undefined";
   }
   if (!t.is286) return nullptr;
@@ -148,22 +160,25 @@ const char* skip_reason(const TestCase& t, const InsnInfo& in) {
   if (in.has_66_67) return "prefix 66/67: no operand/address-size override on a 286";
   // The 286 ignores LOCK on any instruction; a P6 raises #UD unless the form is lockable.
   if (in.lock && !lockable(in)) return "LOCK on a non-lockable form: 286 ignores, P6 #UD";
-  // A 286 wraps IP inside the segment when an instruction runs past offset FFFF; a P6 in
-  // real mode raises #GP(0) at the CS limit (SDM vol. 3, 20.1.4).
-  if (t.initial.value[kIP] + in.length > 0x10000) return "instruction crosses IP FFFF";
+  // A 286 wraps IP inside the segment when an instruction, or the HLT after it, runs past
+  // offset FFFF; a P6 in real mode raises #GP(0) at the CS limit (SDM vol. 3, 20.1.4).
+  if (t.initial.value[kIP] + t.bytes.size() > 0x10000) return "instruction or HLT crosses IP FFFF";
   // The 286 test machine has no 80287: ESC opcodes only compute their address there.  A P6
   // has its x87 on chip, so x87 stores write memory (or AX for FNSTSW AX) where the 286
   // wrote nothing, and ESC encodings the x87 leaves undefined raise #UD.  Forms that only
   // read memory or change x87 registers are still run (integer state must not change).
   if (!in.map0f && in.opcode >= 0xD8 && in.opcode <= 0xDF) {
-    if (in.status != DecodeStatus::Ok) return "ESC form undefined on the P6 x87 (286: no x87)";
     const unsigned esc = in.opcode - 0xD8;
+    // Undefined on a P6 (by the architecture, not by what ringzero implements): what
+    // Zydis rejects, and FISTTP (DB/DD/DF /1 memory), which came with SSE3.
+    if (!in.arch_valid || (in.mod != 3 && in.reg == 1 && (esc == 3 || esc == 5 || esc == 7)))
+      return "ESC form undefined on the P6 x87 (286: no x87)";
     if (in.mod == 3) {
       if (esc == 7 && in.reg == 4) return "x87 store (FNSTSW AX): 286 test had no x87";
     } else {
-      // Memory-store forms: D9 /2 /3 /6 /7, DB /1 /2 /3 /7, DD /1 /2 /3 /6 /7,
-      // DF /1 /2 /3 /6 /7 (SDM vol. 2 appendix A, table A-7..A-22).
-      static const uint8_t kStores[8] = {0x00, 0xCC, 0x00, 0x8E, 0x00, 0xCE, 0x00, 0xCE};
+      // Memory-store forms: D9 /2 /3 /6 /7, DB /2 /3 /7, DD /2 /3 /6 /7, DF /2 /3 /6 /7
+      // (SDM vol. 2 appendix A, tables ).
+      static const uint8_t kStores[8] = {0x00, 0xCC, 0x00, 0x8C, 0x00, 0xCC, 0x00, 0xCC};
       if (kStores[esc] & (1u << in.reg)) return "x87 store to memory: 286 test had no x87";
     }
   }
@@ -180,15 +195,14 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in) {
   // Flags the SDM leaves undefined after this instruction: the table row's mask.
   uint32_t undef = in.row ? in.row->undef_flags : 0;
   const uint8_t op = in.opcode;
-  if (!in.map0f && in.status == DecodeStatus::Ok &&
-      (op == 0xC0 || op == 0xC1 || (op >= 0xD0 && op <= 0xD3))) {
+  if (!in.map0f && ((op >= 0xD0 && op <= 0xD3) || op == 0xC0 || op == 0xC1)) {
     // Shifts and rotates: what is undefined depends on the count (SDM vol. 2 SAL/SAR/SHL/
     // SHR and RCL/RCR/ROL/ROR "Flags Affected").  The count is masked to 5 bits (the 286
     // and every later CPU do so).  A zero count changes no flag; OF is defined only for a
     // count of 1; AF is undefined after any non-zero shift; rotates leave SF ZF AF PF
     // alone.  This replaces the row's mask, which cannot know the count.
     unsigned count;
-    if (op == 0xC0 || op == 0xC1) count = in.insn.imm & 0xFF;
+    if (op == 0xC0 || op == 0xC1) count = in.imm8_last;
     else if (op == 0xD0 || op == 0xD1) count = 1;
     else count = t.initial.value[kCX] & 0xFF;
     count &= 0x1F;
@@ -199,11 +213,10 @@ uint32_t ignored_flags(const TestCase& t, const InsnInfo& in) {
       if (!rotate) undef |= 0x10;      // AF
     }
   }
-  if (in.map0f && in.status == DecodeStatus::Ok &&
-      (op == 0xA4 || op == 0xA5 || op == 0xAC || op == 0xAD)) {
+  if (in.map0f && (op == 0xA4 || op == 0xA5 || op == 0xAC || op == 0xAD)) {
     // SHLD/SHRD (SDM vol. 2 "Flags Affected"): a zero count changes no flag; AF is
     // undefined after any non-zero count, OF after a count other than 1.
-    const unsigned count = ((op & 1) ? t.initial.value[kCX] : in.insn.imm) & 0x1F;
+    const unsigned count = ((op & 1) ? t.initial.value[kCX] : in.imm8_last) & 0x1F;
     undef = 0;
     if (count != 0) undef |= 0x10 | (count != 1 ? 0x800 : 0);
   }

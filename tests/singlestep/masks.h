@@ -15,12 +15,14 @@ struct InsnInfo {
   unsigned prefixes = 0;  // prefix bytes before the opcode
   bool lock = false;
   bool rep = false;       // F2 or F3 prefix
-  bool has_66_67 = false, has_fs_gs = false;
+  bool has_66_67 = false, has_66 = false, has_fs_gs = false;
   bool map0f = false;
   uint8_t opcode = 0;     // opcode byte (after 0F for two-byte opcodes)
   bool has_modrm = false;
   uint8_t mod = 0, reg = 0, rm = 0;
   unsigned length = 0;    // instruction length (the bytes minus the trailing HLT)
+  uint8_t imm8_last = 0;  // the last instruction byte: the imm8 of C0/C1, SHLD/SHRD Ib
+  bool arch_valid = false;  // Zydis decodes it (a defined x86 encoding)
   DecodeStatus status = DecodeStatus::Invalid;
   const OpRow* row = nullptr;  // our table row, if the form exists
   Insn insn{};                 // valid when status == Ok

@@ -1,7 +1,9 @@
 // tests/singlestep/runner.cpp: set up one test, run it to its HLT, compare, clean up.
 #include "tests/singlestep/runner.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "cpu/segments.h"
@@ -77,6 +79,13 @@ void Runner::setup(const TestCase& t, const InsnInfo& in, Outcome& out) {
   c.eip = t.initial.value[kIP] & (t.initial.wide[kIP] ? 0xFFFFFFFFu : 0xFFFFu);
   c.eflags = (t.initial.value[kFlags] & kLoadableFlags) | 2;
   c.lazy = 0;
+  if (t.initial.present[kCR0]) {
+    // PE (and so PG) are clear: masks.cpp skips anything else.  ET is fixed to 1 on a P6.
+    constexpr uint32_t kRealModeCr0 = CR0_MP | CR0_EM | CR0_TS | CR0_NE | CR0_WP | CR0_AM |
+                                      CR0_NW | CR0_CD;
+    c.cr0 = (t.initial.value[kCR0] & kRealModeCr0) | CR0_ET;
+    c.mmu->set_cr0(c.cr0);
+  }
   if (t.initial.present[kDR6]) c.dr[6] = t.initial.value[kDR6];
   if (t.initial.present[kDR7]) c.dr[7] = t.initial.value[kDR7];
   exceptions_before_ = c.stats.exceptions;
@@ -91,6 +100,9 @@ void Runner::setup(const TestCase& t, const InsnInfo& in, Outcome& out) {
     m_->mem().write_block(addr, &v, 1);
     touched_.push_back(addr);
   }
+  // Bytes the CPU is expected to write are cleared after the test as well.
+  for (const auto& [addr, v] : t.final_ram)
+    if (addr < ram) touched_.push_back(addr);
   if (stack_overrun_may_be_ss(t, in)) {
     // The 286 reports a real-mode SS overrun as INT 13 where a P6 raises #SS (vector 12,
     // SDM vol. 2 "Real-Address Mode Exceptions").  Give vector 12 the test's INT 13 handler
@@ -208,6 +220,8 @@ void Runner::compare(const TestCase& t, const InsnInfo& in, Outcome& out) {
     }
   }
 
+  find_stray_writes(t, in, want, out);
+
   if (out.kind == Outcome::Fail) {
     const uint64_t n = c.stats.exceptions - exceptions_before_;
     std::string line = t.has_exception
@@ -220,6 +234,30 @@ void Runner::compare(const TestCase& t, const InsnInfo& in, Outcome& out) {
   }
 }
 
+// RAM is all zero between tests, so any non-zero byte the test does not name was written
+// by the CPU where the hardware wrote nothing.  Real-mode code reaches only the first
+// 1 MiB + 64 KiB (A20 on); with a 67h prefix a 386 test can reach every byte of RAM.
+void Runner::find_stray_writes(const TestCase& t, const InsnInfo& in,
+                               const std::map<uint32_t, uint8_t>& named, Outcome& out) {
+  const uint32_t ram = m_->mem().ram_size();
+  const uint32_t end = (!t.is286 && in.has_66_67) ? ram : std::min<uint32_t>(ram, 0x110000);
+  const uint8_t* p = m_->mem().ram();
+  int reported = 0;
+  static const uint8_t kZeroPage[4096] = {};
+  for (uint32_t a = 0; a < end; a += 4096) {
+    if (std::memcmp(p + a, kZeroPage, 4096) == 0) continue;  // libc's vectorised compare
+    for (uint32_t b = a; b < a + 4096; ++b) {
+      if (!p[b] || named.count(b)) continue;
+      if (std::find(touched_.begin(), touched_.end(), b) != touched_.end()) continue;
+      if (reported++ < 8)
+        fail(out, "ram[" + hex(b, 6) + "]: expected no write, got " + hex(p[b], 2) +
+                      " (a byte the test does not name)");
+      touched_.push_back(b);  // undo() clears it
+    }
+  }
+  if (reported > 8) fail(out, "... " + std::to_string(reported - 8) + " more stray bytes");
+}
+
 void Runner::undo() {
   static const uint8_t zero = 0;
   for (uint32_t a : touched_) m_->mem().write_block(a, &zero, 1);
@@ -229,6 +267,12 @@ void Runner::undo() {
 Outcome Runner::run(const TestCase& t) {
   Outcome out;
   const InsnInfo in = analyse(t);
+  if (!t.unknown_regs.empty()) {
+    // A register the harness cannot set or read: the test cannot be judged.
+    out.kind = Outcome::Skip;
+    out.skip_reason = "register the harness does not model: " + t.unknown_regs;
+    return out;
+  }
   if (const char* why = skip_reason(t, in)) {
     out.kind = Outcome::Skip;
     out.skip_reason = why;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ namespace rz::ss {
 
 struct Outcome {
   enum Kind { Pass, Fail, Skip } kind = Pass;
-  const char* skip_reason = nullptr;
+  std::string skip_reason;
   std::string details;  // the failure report, one mismatch per line
   std::string first;    // the first mismatch, for the per-form summary
 };
@@ -26,11 +27,14 @@ class Runner {
  public:
   Runner();
   Outcome run(const TestCase& t);
+  Machine& machine() { return *m_; }
 
  private:
   void setup(const TestCase& t, const InsnInfo& in, Outcome& out);
   void run_to_hlt(const TestCase& t, Outcome& out);
   void compare(const TestCase& t, const InsnInfo& in, Outcome& out);
+  void find_stray_writes(const TestCase& t, const InsnInfo& in,
+                         const std::map<uint32_t, uint8_t>& named, Outcome& out);
   void undo();
   uint8_t ram_byte(uint32_t addr);
   void fail(Outcome& out, const std::string& line);
