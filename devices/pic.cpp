@@ -18,15 +18,19 @@ int Pic8259::priority_of(uint8_t mask) const {
 
 // The IR that would be acknowledged now, or -1: the highest-priority unmasked request,
 // if it beats everything in service (fully nested mode).  Special mask mode ignores
-// in-service levels that are masked; special fully nested mode (master only) lets the
-// cascade input interrupt its own in-service level.
+// in-service levels that are masked; special fully nested mode (master only) also lets
+// the cascade input interrupt its own in-service level (a higher-priority slave
+// request), but nothing below it.
 int Pic8259::winning_request() const {
   uint8_t req = s_.irr & ~s_.imr;
   uint8_t in_service = s_.isr;
   if (s_.special_mask) in_service &= ~s_.imr;
-  if (master_ && (s_.icw4 & kIcw4Sfnm)) in_service &= ~0x04;
-  int p = priority_of(req);
-  return p < priority_of(in_service) ? int(ir_at(p)) : -1;
+  int p = priority_of(req), p_isr = priority_of(in_service);
+  if (p >= 8) return -1;
+  if (p < p_isr) return int(ir_at(p));
+  bool sfnm = master_ && (s_.icw4 & kIcw4Sfnm);
+  if (sfnm && p == p_isr && ir_at(p) == 2) return 2;
+  return -1;
 }
 
 void Pic8259::update() {

@@ -113,6 +113,8 @@ TEST(DevPic, SpecialFullyNestedLetsSlaveNest) {
   r.init(0x11);  // SFNM
   r.set(14, true);
   EXPECT_EQ(r.pic.acknowledge(), 0x76);
+  r.set(5, true);  // below the slave's IR2 in service: still blocked
+  EXPECT_FALSE(r.pic.int_output());
   r.set(12, true);
   EXPECT_TRUE(r.pic.int_output());
   EXPECT_EQ(r.pic.acknowledge(), 0x74);
