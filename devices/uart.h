@@ -10,8 +10,12 @@
 // are scheduler events.  Host input is queued outside the FIFO (up to 4 KiB, the rest
 // is dropped) and moved into the receiver one character time apart while the FIFO has
 // room, so a slow guest is flow-controlled rather than overrun; loopback data can
-// overrun (OE) as on the chip.  Not modelled: parity/framing errors (nothing on a
-// virtual line produces them), break transmission, DMA mode signalling (TXRDY/RXRDY).
+// overrun (OE) as on the chip.  A break set in LCR while in loopback reaches the
+// receiver as the data sheet describes: after one character time a zero character is
+// loaded with BI, which shows in LSR when it reaches the top of the FIFO (and in LSR
+// bit 7 while any such character waits).  Not modelled: parity/framing errors (nothing
+// on a virtual line produces them), a break sent to the host back-end, DMA mode
+// signalling (TXRDY/RXRDY).
 #pragma once
 
 #include <array>
@@ -34,13 +38,14 @@ struct UartState {
   bool fifo_enabled = false;
   uint8_t fcr_trigger = 0;  // FCR bits 7-6
   std::array<uint8_t, 16> rx{}, tx{};
+  std::array<uint8_t, 16> rx_err{};  // per received character: BI/FE/PE bits
   uint8_t rx_head = 0, rx_count = 0, tx_head = 0, tx_count = 0;
   bool tsr_busy = false;
   uint8_t tsr = 0;
   bool thre_pending = false;
   bool timeout_pending = false;
   int64_t rx_activity_ns = 0;
-  int64_t tx_due = -1, rx_due = -1, timeout_due = -1;  // armed events
+  int64_t tx_due = -1, rx_due = -1, timeout_due = -1, break_due = -1;  // armed events
   std::array<uint8_t, 4096> host_in{};
   uint16_t host_head = 0, host_count = 0;
 };
@@ -81,13 +86,14 @@ class Uart16550 {
   uint8_t msr_lines_now() const;
   void update_msr();
   void update_irq();
-  void rx_push(uint8_t byte);
+  void rx_push(uint8_t byte, uint8_t errors = 0);
   void start_tx();
   void arm(EventId& id, int64_t& due, int64_t when, void (Uart16550::*fn)());
   void disarm(EventId& id, int64_t& due);
   void on_tx_done();
   void on_rx_pace();
   void on_timeout();
+  void on_break();
   void arm_timeout();
   void kick_rx_pace();
 
@@ -96,7 +102,7 @@ class Uart16550 {
   UartState s_;
   IrqLine irq_;
   CharBackend* backend_ = nullptr;
-  EventId tx_ev_ = 0, rx_ev_ = 0, to_ev_ = 0;
+  EventId tx_ev_ = 0, rx_ev_ = 0, to_ev_ = 0, brk_ev_ = 0;
 };
 
 }  // namespace rz

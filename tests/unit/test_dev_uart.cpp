@@ -139,6 +139,25 @@ TEST(DevUart, LoopbackModemLinesAndOverrun) {
   EXPECT_EQ(r.rd(0), 'a');
 }
 
+TEST(DevUart, LoopbackBreakShowsBiAtTheTopOfTheFifo) {
+  UartRig r;
+  r.wr(2, 0x01);
+  r.wr(4, 0x10);
+  r.wr(1, 0x04);  // line status interrupt
+  r.wr(0, 'x');
+  r.after(86805);
+  r.wr(3, 0x43);  // set break
+  r.after(86805);
+  r.wr(3, 0x03);
+  EXPECT_EQ(r.rd(5) & 0x91, 0x81);  // data ready, an error waits in the FIFO, no BI yet
+  EXPECT_EQ(r.rd(2), 0xC1);
+  EXPECT_EQ(r.rd(0), 'x');
+  EXPECT_EQ(r.rd(2), 0xC6);  // the break character is now at the top
+  EXPECT_EQ(r.rd(5) & 0x91, 0x91);
+  EXPECT_EQ(r.rd(5) & 0x91, 0x01);  // reported once
+  EXPECT_EQ(r.rd(0), 0);
+}
+
 TEST(DevUart, ModemStatusInterrupt) {
   UartRig r;
   r.wr(1, 0x08);
