@@ -162,8 +162,29 @@ void Rtc::arm_update() {
   update_ev_ = sched_.schedule_at(next, [this] { on_update(); });
 }
 
+// Called on every update cycle with DSE set (the clock has just advanced a second).
+void Rtc::daylight_saving() {
+  int64_t secs = seconds_now();
+  int64_t days = floor_div(secs, 86400), sod = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  rtc_civil_from_days(days, y, m, d);
+  if (sod == 3 * 3600) s_.dse_fell_back = false;
+  if (sod != 2 * 3600 || (m != 4 && m != 10)) return;
+  bool sunday = ((days % 7) + 7 + 4) % 7 == 0;
+  int64_t month_days = rtc_days_from_civil(y, m + 1, 1) - rtc_days_from_civil(y, m, 1);
+  if (!sunday || d + 7 <= month_days) return;  // not the last Sunday
+  if (m == 4) {
+    s_.base_seconds += 3600;  // 1:59:59 -> 3:00:00
+  } else if (!s_.dse_fell_back) {
+    s_.base_seconds -= 3600;  // 1:59:59 -> 1:00:00, once
+    s_.dse_fell_back = true;
+  }
+}
+
 void Rtc::on_update() {
   update_ev_ = 0;
+  if (s_.cmos[kRegB] & 0x01) daylight_saving();
   s_.flags |= kUf;
   bool match = true;
   for (uint8_t r : {uint8_t(0), uint8_t(2), uint8_t(4)}) {

@@ -118,6 +118,27 @@ TEST(DevRtc, SetBitFreezesAndUpdatesRestartOneSecondLater) {
   EXPECT_EQ(r.rd(6), 6);  // 1999-01-01 was a Friday
 }
 
+TEST(DevRtc, DaylightSavingUpdates) {
+  RtcRig spring(at_time(2024, 4, 28, 1, 59, 58));  // last Sunday of April 2024
+  spring.wr(0x0B, 0x03);                            // 24 h, BCD, DSE
+  spring.sched.advance_to(kS);
+  EXPECT_EQ(spring.rd(4), 0x01);
+  spring.sched.advance_to(2 * kS);
+  EXPECT_EQ(spring.rd(4), 0x03);
+  EXPECT_EQ(spring.rd(2), 0x00);
+  RtcRig fall(at_time(2024, 10, 27, 1, 59, 58));  // last Sunday of October 2024
+  fall.wr(0x0B, 0x03);
+  fall.sched.advance_to(2 * kS);
+  EXPECT_EQ(fall.rd(4), 0x01);
+  EXPECT_EQ(fall.rd(2), 0x00);
+  fall.sched.advance_to(3602 * kS);  // the second pass through 1:59:59 goes on to 2:00
+  EXPECT_EQ(fall.rd(4), 0x02);
+  RtcRig other(at_time(2024, 10, 20, 1, 59, 58));  // a Sunday, but not the last
+  other.wr(0x0B, 0x03);
+  other.sched.advance_to(2 * kS);
+  EXPECT_EQ(other.rd(4), 0x02);
+}
+
 TEST(DevRtc, UipWindowBeforeEachUpdate) {
   RtcRig r;
   r.sched.advance_to(kS / 2);
