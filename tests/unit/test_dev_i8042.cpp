@@ -253,3 +253,49 @@ TEST(DevI8042, GarbageAndSerialize) {
 
 }  // namespace
 }  // namespace rz
+
+namespace rz {
+namespace {
+
+TEST(DevPs2Keymap, HidUsagesToSet2) {
+  uint8_t code;
+  bool ext;
+  ASSERT_TRUE(ps2_set2_from_hid(0x04, code, ext));  // a
+  EXPECT_EQ(code, 0x1C);
+  EXPECT_FALSE(ext);
+  ASSERT_TRUE(ps2_set2_from_hid(0x52, code, ext));  // Up
+  EXPECT_EQ(code, 0x75);
+  EXPECT_TRUE(ext);
+  ASSERT_TRUE(ps2_set2_from_hid(0xE6, code, ext));  // right Alt
+  EXPECT_EQ(code, 0x11);
+  EXPECT_TRUE(ext);
+  EXPECT_FALSE(ps2_set2_from_hid(0x00, code, ext));
+  EXPECT_FALSE(ps2_set2_from_hid(0x1234, code, ext));
+  // Every mapped usage translates to a distinct set-1 key (no two HID keys collide),
+  // except the ISO '#' key, which shares the '\' position.
+  bool seen[256][2] = {};
+  for (uint16_t u = 0; u < 0xE8; ++u) {
+    if (!ps2_set2_from_hid(u, code, ext) || u == 0x32) continue;
+    uint8_t s1 = ps2_translate_set2(code);
+    EXPECT_FALSE(seen[s1][ext]) << "usage " << u;
+    seen[s1][ext] = true;
+  }
+}
+
+TEST(DevPs2Keymap, SpecialKeysThroughTheController) {
+  KbcRig r;
+  r.cmd(0x60);
+  r.data(0x41);  // translated to set 1
+  r.kbc.keyboard().key_hid(0x04, true);
+  r.kbc.keyboard().key_hid(0x04, false);
+  EXPECT_EQ(r.drain(), (KbcRig::V{0x1E, 0x9E}));
+  r.kbc.keyboard().key_hid(0x46, true);
+  r.kbc.keyboard().key_hid(0x46, false);
+  EXPECT_EQ(r.drain(), (KbcRig::V{0xE0, 0x2A, 0xE0, 0x37, 0xE0, 0xB7, 0xE0, 0xAA}));
+  r.kbc.keyboard().key_hid(0x48, true);
+  r.kbc.keyboard().key_hid(0x48, false);
+  EXPECT_EQ(r.drain(), (KbcRig::V{0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5}));
+}
+
+}  // namespace
+}  // namespace rz
