@@ -197,9 +197,9 @@ uint8_t Uart16550::read(unsigned reg) {
   switch (reg & 7) {
     case 0: {
       if (s_.lcr & 0x80) return s_.dll;
-      uint8_t v = 0;
+      uint8_t v = s_.rbr;
       if (s_.rx_count) {
-        v = s_.rx[s_.rx_head];
+        v = s_.rbr = s_.rx[s_.rx_head];
         s_.rx_head = (s_.rx_head + 1) & 15;
         --s_.rx_count;
       }
