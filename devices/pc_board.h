@@ -72,7 +72,9 @@ class PcBoard {
   void poll_serial();  // pull input from the serial back-ends
 
   // The devices, for other boards' parts (IDE/FDC use the PIC inputs and DMA).
-  IrqSink* irq_input(unsigned irq) { return pic_.input(irq); }
+  // ISA IRQ n.  Master IR2 carries the cascade, so the bus's IRQ2 pin is wired to IRQ9
+  // (slave IR1), as on the PC/AT.
+  IrqSink* irq_input(unsigned irq) { return pic_.input(irq == 2 ? 9 : irq); }
   DualPic& pic() { return pic_; }
   Pit& pit() { return pit_; }
   Rtc& rtc() { return rtc_; }

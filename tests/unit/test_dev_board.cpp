@@ -150,6 +150,15 @@ TEST(DevBoard, SaveRestoreContinuesTheTimer) {
   EXPECT_GT(a, 10);
 }
 
+TEST(DevBoard, IsaIrq2IsRedirectedToIrq9) {
+  BoardRig r;
+  IrqLine line;
+  line.connect(r.board.irq_input(2));
+  line.raise();
+  ASSERT_TRUE(r.board.intr());
+  EXPECT_EQ(r.board.inta(), 0x71);
+}
+
 TEST(DevBoard, TwoBoardsAreIndependent) {
   BoardRig r1, r2;
   r1.bus.write(0x70, 1, 0x40);
