@@ -44,20 +44,24 @@ void Pic8259::update() {
 void Pic8259::set_input(unsigned ir, bool high) {
   uint8_t m = uint8_t(1u << (ir & 7));
   if (s_.level_mode & m) {
-    if (high) s_.irr |= m;
-    else s_.irr &= ~m;
+    if (high)
+      s_.irr |= m;
+    else
+      s_.irr &= ~m;
   } else {
     if (high && !(s_.input & m)) s_.irr |= m;
     if (!high) s_.irr &= ~m;
   }
-  if (high) s_.input |= m;
-  else s_.input &= ~m;
+  if (high)
+    s_.input |= m;
+  else
+    s_.input &= ~m;
   update();
 }
 
 void Pic8259::pulse_input(unsigned ir) {
   uint8_t m = uint8_t(1u << (ir & 7));
-  if (s_.input & m) return;  // already high: no edge
+  if (s_.input & m) return;               // already high: no edge
   if (!(s_.level_mode & m)) s_.irr |= m;  // the edge is latched until INTA
   update();
 }
@@ -163,17 +167,30 @@ void Pic8259::write(unsigned a0, uint8_t v) {
   }
   unsigned level = v & 7;  // OCW2
   switch (v >> 5) {
-    case 0: s_.rotate_on_aeoi = false; break;
-    case 4: s_.rotate_on_aeoi = true; break;
-    case 1: eoi_nonspecific(false); break;
-    case 5: eoi_nonspecific(true); break;
-    case 3: s_.isr &= uint8_t(~(1u << level)); break;
+    case 0:
+      s_.rotate_on_aeoi = false;
+      break;
+    case 4:
+      s_.rotate_on_aeoi = true;
+      break;
+    case 1:
+      eoi_nonspecific(false);
+      break;
+    case 5:
+      eoi_nonspecific(true);
+      break;
+    case 3:
+      s_.isr &= uint8_t(~(1u << level));
+      break;
     case 7:
       s_.isr &= uint8_t(~(1u << level));
       s_.lowest = uint8_t(level);
       break;
-    case 6: s_.lowest = uint8_t(level); break;
-    default: break;  // 2: no operation
+    case 6:
+      s_.lowest = uint8_t(level);
+      break;
+    default:
+      break;  // 2: no operation
   }
   update();
 }
@@ -198,13 +215,17 @@ DualPic::DualPic() {
 }
 
 void DualPic::Input::set_level(bool high) {
-  if (irq < 8) pic->master_.set_input(irq, high);
-  else pic->slave_.set_input(irq - 8, high);
+  if (irq < 8)
+    pic->master_.set_input(irq, high);
+  else
+    pic->slave_.set_input(irq - 8, high);
 }
 
 void DualPic::Input::pulse() {
-  if (irq < 8) pic->master_.pulse_input(irq);
-  else pic->slave_.pulse_input(irq - 8);
+  if (irq < 8)
+    pic->master_.pulse_input(irq);
+  else
+    pic->slave_.pulse_input(irq - 8);
 }
 
 uint8_t DualPic::acknowledge() {
@@ -234,8 +255,10 @@ void DualPic::map_ports(PortBus& bus) {
     return port == 0x4D0 ? master_.elcr() : slave_.elcr();
   };
   elcr.write = [this](uint16_t port, unsigned, uint32_t v) {
-    if (port == 0x4D0) master_.set_elcr(uint8_t(v & 0xF8));
-    else slave_.set_elcr(uint8_t(v & 0xDE));
+    if (port == 0x4D0)
+      master_.set_elcr(uint8_t(v & 0xF8));
+    else
+      slave_.set_elcr(uint8_t(v & 0xDE));
   };
   bus.map(0x4D0, 2, elcr, "elcr");
 }

@@ -24,13 +24,13 @@ namespace rz {
 
 struct Pic8259State {
   uint8_t irr = 0, isr = 0, imr = 0xFF;  // undefined until ICW1; kept quiet (masked)
-  uint8_t input = 0;      // current levels of IR0-7
-  uint8_t level_mode = 0;  // per input: 1 = level triggered (ELCR or ICW1 LTIM)
-  uint8_t elcr = 0;        // PIIX ELCR bits for this chip
+  uint8_t input = 0;                     // current levels of IR0-7
+  uint8_t level_mode = 0;                // per input: 1 = level triggered (ELCR or ICW1 LTIM)
+  uint8_t elcr = 0;                      // PIIX ELCR bits for this chip
   uint8_t icw1 = 0, icw2 = 0, icw3 = 0, icw4 = 0;
-  uint8_t init_step = 0;   // 0 = operational; 2,3,4 = expecting that ICW
-  uint8_t lowest = 7;      // IR with the lowest priority (rotation)
-  bool read_isr = false;   // OCW3 RIS
+  uint8_t init_step = 0;  // 0 = operational; 2,3,4 = expecting that ICW
+  uint8_t lowest = 7;     // IR with the lowest priority (rotation)
+  bool read_isr = false;  // OCW3 RIS
   bool special_mask = false;
   bool poll = false;
   bool rotate_on_aeoi = false;

@@ -51,7 +51,7 @@ struct Ps2KeyboardState {
   uint8_t typematic = 0x2B;  // 10.9 cps, 500 ms
   uint8_t expect = 0;        // command waiting for its data byte (ED, F0, F3)
   uint8_t last_sent = 0;
-  uint8_t repeat_code = 0;   // key held for typematic (0: none)
+  uint8_t repeat_code = 0;  // key held for typematic (0: none)
   bool repeat_ext = false;
   int64_t repeat_due = -1;
 };

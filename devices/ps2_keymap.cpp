@@ -13,6 +13,7 @@ struct HidKey {
 };
 
 // Usages 0x04-0x65; {0, false} where the usage has no PS/2 key or is a special case.
+// clang-format off
 constexpr HidKey kHid[0x66] = {
     {}, {}, {}, {},
     // 0x04 a-z
@@ -43,13 +44,16 @@ constexpr HidKey kHid[0x66] = {
 // 0xE0-0xE7: LCtrl LShift LAlt LGUI RCtrl RShift RAlt RGUI.
 constexpr HidKey kHidMods[8] = {{0x14}, {0x12}, {0x11}, {0x1F, true},
                                 {0x14, true}, {0x59}, {0x11, true}, {0x27, true}};
+// clang-format on
 
 }  // namespace
 
 bool ps2_set2_from_hid(uint16_t usage, uint8_t& code, bool& extended) {
   HidKey k{};
-  if (usage < 0x66) k = kHid[usage];
-  else if (usage >= 0xE0 && usage <= 0xE7) k = kHidMods[usage - 0xE0];
+  if (usage < 0x66)
+    k = kHid[usage];
+  else if (usage >= 0xE0 && usage <= 0xE7)
+    k = kHidMods[usage - 0xE0];
   code = k.code;
   extended = k.extended;
   return k.code != 0;
@@ -61,8 +65,10 @@ void Ps2Keyboard::key_hid(uint16_t usage, bool pressed) {
     static constexpr uint8_t kBreak2[] = {0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12};
     static constexpr uint8_t kMake1[] = {0xE0, 0x2A, 0xE0, 0x37};
     static constexpr uint8_t kBreak1[] = {0xE0, 0xB7, 0xE0, 0xAA};
-    if (s_.set == 1) pressed ? raw(kMake1, 4) : raw(kBreak1, 4);
-    else pressed ? raw(kMake2, 4) : raw(kBreak2, 6);
+    if (s_.set == 1)
+      pressed ? raw(kMake1, 4) : raw(kBreak1, 4);
+    else
+      pressed ? raw(kMake2, 4) : raw(kBreak2, 6);
     return;
   }
   if (usage == 0x48) {  // Pause: one sequence on press, nothing on release

@@ -31,12 +31,12 @@ struct RtcState {
   std::array<uint8_t, 128> cmos{};  // NVRAM; 0x00-0x09 and 0x32 are derived on read
   uint8_t index = 0;
   bool nmi_masked = true;
-  int64_t base_seconds = 0;  // calendar seconds at base_ns (or frozen value when stopped)
-  int64_t base_ns = 0;       // virtual time at which that second began
-  int64_t divider_ns = 0;    // virtual time the divider chain was last released
-  int64_t pf_index = 0;      // periodic interval count PF was last evaluated at
-  uint8_t flags = 0;         // register C bits PF (0x40), AF (0x20), UF (0x10)
-  int8_t dow_offset = 0;     // guest-written day of week relative to the computed one
+  int64_t base_seconds = 0;    // calendar seconds at base_ns (or frozen value when stopped)
+  int64_t base_ns = 0;         // virtual time at which that second began
+  int64_t divider_ns = 0;      // virtual time the divider chain was last released
+  int64_t pf_index = 0;        // periodic interval count PF was last evaluated at
+  uint8_t flags = 0;           // register C bits PF (0x40), AF (0x20), UF (0x10)
+  int8_t dow_offset = 0;       // guest-written day of week relative to the computed one
   bool dse_fell_back = false;  // the October repeat of 1:00-1:59 is under way
 };
 

@@ -64,11 +64,16 @@ uint8_t Uart16550::lsr() const {
 
 uint8_t Uart16550::iir() const {
   uint8_t id = 0x01;
-  if ((s_.ier & kIerRls) && (lsr() & 0x1E)) id = 0x06;
-  else if ((s_.ier & kIerRda) && s_.rx_count >= trigger_level()) id = 0x04;
-  else if ((s_.ier & kIerRda) && s_.timeout_pending) id = 0x0C;
-  else if ((s_.ier & kIerThre) && s_.thre_pending) id = 0x02;
-  else if ((s_.ier & kIerMs) && (s_.msr_delta & 0x0F)) id = 0x00;
+  if ((s_.ier & kIerRls) && (lsr() & 0x1E))
+    id = 0x06;
+  else if ((s_.ier & kIerRda) && s_.rx_count >= trigger_level())
+    id = 0x04;
+  else if ((s_.ier & kIerRda) && s_.timeout_pending)
+    id = 0x0C;
+  else if ((s_.ier & kIerThre) && s_.thre_pending)
+    id = 0x02;
+  else if ((s_.ier & kIerMs) && (s_.msr_delta & 0x0F))
+    id = 0x00;
   return uint8_t(id | (s_.fifo_enabled ? 0xC0 : 0));
 }
 
@@ -152,8 +157,10 @@ void Uart16550::on_tx_done() {
   tx_ev_ = 0;
   s_.tx_due = -1;
   s_.tsr_busy = false;
-  if (loopback()) rx_push(s_.tsr);
-  else if (backend_) backend_->write(s_.tsr);
+  if (loopback())
+    rx_push(s_.tsr);
+  else if (backend_)
+    backend_->write(s_.tsr);
   start_tx();
   update_irq();
 }
@@ -210,15 +217,18 @@ uint8_t Uart16550::read(unsigned reg) {
       update_irq();
       return v;
     }
-    case 1: return (s_.lcr & 0x80) ? s_.dlm : s_.ier;
+    case 1:
+      return (s_.lcr & 0x80) ? s_.dlm : s_.ier;
     case 2: {
       uint8_t v = iir();
       if ((v & 0x0F) == 0x02) s_.thre_pending = false;  // reading IIR clears THRE source
       update_irq();
       return v;
     }
-    case 3: return s_.lcr;
-    case 4: return s_.mcr;
+    case 3:
+      return s_.lcr;
+    case 4:
+      return s_.mcr;
     case 5: {
       uint8_t v = lsr();
       s_.lsr_errors = 0;
@@ -233,7 +243,8 @@ uint8_t Uart16550::read(unsigned reg) {
       update_irq();
       return v;
     }
-    default: return s_.scr;
+    default:
+      return s_.scr;
   }
 }
 
@@ -289,9 +300,13 @@ void Uart16550::write(unsigned reg, uint8_t v) {
       s_.mcr = v & 0x1F;
       update_msr();
       break;
-    case 5: return;  // LSR writes are for factory test only
-    case 6: return;  // MSR is read-only
-    default: s_.scr = v; return;
+    case 5:
+      return;  // LSR writes are for factory test only
+    case 6:
+      return;  // MSR is read-only
+    default:
+      s_.scr = v;
+      return;
   }
   update_irq();
 }

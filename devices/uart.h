@@ -31,11 +31,11 @@ namespace rz {
 
 struct UartState {
   uint8_t ier = 0, lcr = 0, mcr = 0, scr = 0, dll = 12, dlm = 0;  // 9600 baud
-  uint8_t lsr_errors = 0;   // OE/PE/FE/BI (sticky until LSR is read)
-  uint8_t rbr = 0;          // last character read (RBR keeps it when the FIFO is empty)
-  uint8_t msr_delta = 0;    // DCTS/DDSR/TERI/DDCD
-  uint8_t modem_in = 0xB0;  // DCD, DSR, CTS from the far end (bits 4-7 positions)
-  uint8_t msr_lines = 0xB0; // line bits as last seen (for the deltas)
+  uint8_t lsr_errors = 0;    // OE/PE/FE/BI (sticky until LSR is read)
+  uint8_t rbr = 0;           // last character read (RBR keeps it when the FIFO is empty)
+  uint8_t msr_delta = 0;     // DCTS/DDSR/TERI/DDCD
+  uint8_t modem_in = 0xB0;   // DCD, DSR, CTS from the far end (bits 4-7 positions)
+  uint8_t msr_lines = 0xB0;  // line bits as last seen (for the deltas)
   bool fifo_enabled = false;
   uint8_t fcr_trigger = 0;  // FCR bits 7-6
   std::array<uint8_t, 16> rx{}, tx{};

@@ -17,8 +17,14 @@ struct BoardRig {
   BoardRig() : board(bus, sched, mem, cfg()) {
     board.on_reset([this] { ++resets; });
     // BIOS-style PIC set-up: vectors 0x08 and 0x70, everything unmasked.
-    for (auto [p, v] : {std::pair{0x20, 0x11}, {0x21, 0x08}, {0x21, 0x04}, {0x21, 0x01},
-                        {0xA0, 0x11}, {0xA1, 0x70}, {0xA1, 0x02}, {0xA1, 0x01}})
+    for (auto [p, v] : {std::pair{0x20, 0x11},
+                        {0x21, 0x08},
+                        {0x21, 0x04},
+                        {0x21, 0x01},
+                        {0xA0, 0x11},
+                        {0xA1, 0x70},
+                        {0xA1, 0x02},
+                        {0xA1, 0x01}})
       bus.write(uint16_t(p), 1, uint8_t(v));
   }
   static PcBoardConfig cfg() {
@@ -180,11 +186,11 @@ namespace {
 TEST(DevBoard, RandomPortTrafficNeverCrashes) {
   BoardRig r;
   r.board.on_reset([] {});
-  static const uint16_t kPorts[] = {0x00, 0x04, 0x08, 0x0A, 0x0B, 0x0C, 0x0F, 0x20, 0x21,
-                                    0x40, 0x41, 0x42, 0x43, 0x60, 0x61, 0x64, 0x70, 0x71,
-                                    0x80, 0x81, 0x87, 0x92, 0xA0, 0xA1, 0xC0, 0xD4, 0xD6,
-                                    0x2F8, 0x2F9, 0x2FA, 0x2FB, 0x2FC, 0x3F8, 0x3F9, 0x3FA,
-                                    0x3FB, 0x3FC, 0x3FD, 0x3FE, 0x4D0, 0x4D1};
+  static const uint16_t kPorts[] = {0x00,  0x04,  0x08,  0x0A,  0x0B,  0x0C,  0x0F,  0x20,  0x21,
+                                    0x40,  0x41,  0x42,  0x43,  0x60,  0x61,  0x64,  0x70,  0x71,
+                                    0x80,  0x81,  0x87,  0x92,  0xA0,  0xA1,  0xC0,  0xD4,  0xD6,
+                                    0x2F8, 0x2F9, 0x2FA, 0x2FB, 0x2FC, 0x3F8, 0x3F9, 0x3FA, 0x3FB,
+                                    0x3FC, 0x3FD, 0x3FE, 0x4D0, 0x4D1};
   uint32_t x = 12345;
   auto rnd = [&] {
     x ^= x << 13;
@@ -195,19 +201,28 @@ TEST(DevBoard, RandomPortTrafficNeverCrashes) {
   int64_t t = 0;
   for (int k = 0; k < 200000; ++k) {
     uint16_t port = kPorts[rnd() % (sizeof kPorts / sizeof kPorts[0])];
-    if (rnd() & 1) r.bus.write(port, 1, rnd() & 0xFF);
-    else r.bus.read(port, 1);
+    if (rnd() & 1)
+      r.bus.write(port, 1, rnd() & 0xFF);
+    else
+      r.bus.read(port, 1);
     if (k % 64 == 0) {
       t += rnd() % 2000000;
       r.sched.advance_to(t);
     }
     if (k % 97 == 0) r.board.keyboard().key_set2(uint8_t(rnd()), rnd() & 1, rnd() & 1);
-    if (k % 89 == 0) r.board.mouse().move(int(rnd() % 601) - 300, int(rnd() % 601) - 300, 1, uint8_t(rnd()));
+    if (k % 89 == 0)
+      r.board.mouse().move(int(rnd() % 601) - 300, int(rnd() % 601) - 300, 1, uint8_t(rnd()));
     if (r.board.intr()) r.board.inta();
   }
   // The board still works after the storm: reprogram PIC and PIT, only IRQ0 unmasked.
-  for (auto [p, v] : {std::pair{0x20, 0x11}, {0x21, 0x20}, {0x21, 0x04}, {0x21, 0x01},
-                      {0x21, 0xFE}, {0x43, 0x34}, {0x40, 0x00}, {0x40, 0x10}})
+  for (auto [p, v] : {std::pair{0x20, 0x11},
+                      {0x21, 0x20},
+                      {0x21, 0x04},
+                      {0x21, 0x01},
+                      {0x21, 0xFE},
+                      {0x43, 0x34},
+                      {0x40, 0x00},
+                      {0x40, 0x10}})
     r.bus.write(uint16_t(p), 1, uint8_t(v));
   int timer = 0;
   for (int k = 0; k < 100; ++k) {

@@ -49,7 +49,7 @@ TEST(DevI8042, SelfTestsAndCommandByte) {
   r.cmd(0x20);
   EXPECT_EQ(r.drain(), KbcRig::V{0x47});
   EXPECT_EQ(r.status() & 0x04, 0x04);  // SYS flag follows the command byte
-  r.data(0xF4);  // to the keyboard: the last write is now a data write
+  r.data(0xF4);                        // to the keyboard: the last write is now a data write
   EXPECT_EQ(r.status() & 0x08, 0x00);
 }
 
@@ -79,7 +79,7 @@ TEST(DevI8042, KeysTranslatedAndRaw) {
   r.kbc.keyboard().key_set2(0x75, true, true);    // Up arrow: E0 75
   EXPECT_EQ(r.drain(), (KbcRig::V{0x1E, 0x9E, 0xE0, 0x48}));
   r.cmd(0x60);
-  r.data(0x01);  // no translation
+  r.data(0x01);                            // no translation
   r.kbc.keyboard().key_set1(0x9C, false);  // Enter break given in set 1
   EXPECT_EQ(r.drain(), (KbcRig::V{0xF0, 0x5A}));
 }
@@ -234,8 +234,10 @@ TEST(DevI8042, GarbageAndSerialize) {
   for (unsigned k = 0; k < 20000; ++k) {
     uint8_t v = uint8_t((k * 2654435761u) >> 9);
     if (v == 0xD1 || (v >= 0xF0 && !(v & 1))) v = 0xAA;  // keep A20/reset quiet
-    if (k % 3 == 0) r.cmd(v);
-    else r.data(uint8_t(k * 13));
+    if (k % 3 == 0)
+      r.cmd(v);
+    else
+      r.data(uint8_t(k * 13));
     if (k % 5 == 0) r.kbc.keyboard().key_set2(uint8_t(k), k & 1, k & 2);
     if (k % 7 == 0) r.kbc.mouse().move(int(k % 50) - 25, 3, 1, uint8_t(k));
     r.bus.read(uint16_t(k & 1 ? 0x60 : 0x64), 1);

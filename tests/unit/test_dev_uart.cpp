@@ -131,7 +131,7 @@ TEST(DevUart, LoopbackModemLinesAndOverrun) {
   r.after(86805);
   EXPECT_EQ(r.rd(2), 0x04);
   EXPECT_FALSE(r.uart.irq().level());  // loopback keeps the IRQ off the bus
-  r.wr(0, 'b');  // no FIFO: the second character overruns
+  r.wr(0, 'b');                        // no FIFO: the second character overruns
   r.after(86805);
   EXPECT_TRUE(r.host.output.empty());
   EXPECT_EQ(r.rd(2), 0x06);  // line status outranks received data
