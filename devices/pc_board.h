@@ -40,6 +40,8 @@ struct PcBoardConfig {
   bool skip_floppy_signature = true;
   uint8_t equipment = 0x06;  // FPU present, PS/2 mouse; no floppy (the FDC adds it)
   bool com1 = true, com2 = true;
+  // UART line timing on the virtual clock (false: characters move at once, see uart.h).
+  bool serial_paced = true;
 
   // 2000-01-01 00:00:00.
   static constexpr int64_t kFixedRtcStart = 946684800;

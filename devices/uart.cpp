@@ -166,6 +166,15 @@ void Uart16550::on_tx_done() {
 }
 
 void Uart16550::kick_rx_pace() {
+  if (s_.unpaced) {
+    while (s_.host_count && s_.rx_count < rx_capacity()) {
+      uint8_t b = s_.host_in[s_.host_head];
+      s_.host_head = uint16_t((s_.host_head + 1) % s_.host_in.size());
+      --s_.host_count;
+      rx_push(b);
+    }
+    return;
+  }
   if (!rx_ev_ && s_.host_count && s_.rx_count < rx_capacity())
     arm(rx_ev_, s_.rx_due, sched_.now() + char_time_ns(), &Uart16550::on_rx_pace);
 }
@@ -254,6 +263,14 @@ void Uart16550::write(unsigned reg, uint8_t v) {
       if (s_.lcr & 0x80) {
         s_.dll = v;
         return;
+      }
+      if (s_.unpaced && !s_.tsr_busy && s_.tx_count == 0) {
+        if (loopback())
+          rx_push(v);  // leaves at once: THR stays empty
+        else if (backend_)
+          backend_->write(v);
+        s_.thre_pending = true;
+        break;
       }
       if (s_.tx_count < tx_capacity()) {
         s_.tx[(s_.tx_head + s_.tx_count) & 15] = v;

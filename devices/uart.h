@@ -16,6 +16,9 @@
 // bit 7 while any such character waits).  Not modelled: parity/framing errors (nothing
 // on a virtual line produces them), a break sent to the host back-end, DMA mode
 // signalling (TXRDY/RXRDY).
+// set_paced(false) is an opt-out of the line timing for long logs on the virtual clock
+// (as QEMU does): a character written to an idle transmitter leaves at once and host
+// input fills the FIFO at once; everything else behaves as above.
 #pragma once
 
 #include <array>
@@ -49,6 +52,7 @@ struct UartState {
   int64_t tx_due = -1, rx_due = -1, timeout_due = -1, break_due = -1;  // armed events
   std::array<uint8_t, 4096> host_in{};
   uint16_t host_head = 0, host_count = 0;
+  bool unpaced = false;
 };
 
 class Uart16550 {
@@ -74,6 +78,8 @@ class Uart16550 {
   void set_modem_inputs(uint8_t lines);
 
   int64_t char_time_ns() const;
+  // Line timing on (default) or off (see the file comment).
+  void set_paced(bool paced) { s_.unpaced = !paced; }
   uint16_t base() const { return base_; }
   void serialize(Serializer& s);
 

@@ -3,6 +3,8 @@
 // timeout, IIR priorities, loopback with modem lines, overrun, host input pacing.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "devices/bus.h"
 #include "devices/char_backend.h"
 #include "devices/scheduler.h"
@@ -168,6 +170,26 @@ TEST(DevUart, ModemStatusInterrupt) {
   EXPECT_EQ(r.rd(2), 0x00);
   EXPECT_EQ(r.rd(6), 0x38);
   EXPECT_FALSE(r.uart.irq().level());
+}
+
+TEST(DevUart, UnpacedLineMovesCharactersAtOnce) {
+  UartRig r;
+  r.uart.set_paced(false);
+  r.wr(2, 0x07);
+  r.wr(1, 0x03);
+  for (char c : std::string("fast")) {
+    EXPECT_EQ(r.rd(5) & 0x60, 0x60);  // always empty: no waiting
+    r.wr(0, uint8_t(c));
+  }
+  EXPECT_EQ(r.host.output, (std::vector<uint8_t>{'f', 'a', 's', 't'}));
+  EXPECT_EQ(r.rd(2), 0xC2);  // THR empty after the last character
+  const uint8_t in[20] = {1, 2, 3};
+  EXPECT_EQ(r.uart.receive(in, 20), 20u);
+  EXPECT_EQ(r.rd(2), 0xC4);  // 16 characters at once: above the trigger level of 1
+  unsigned got = 0;
+  while (r.rd(5) & 1) r.rd(0), ++got;
+  EXPECT_EQ(got, 20u);  // the last 4 refilled as the FIFO drained
+  EXPECT_EQ(r.sched.now(), 0);
 }
 
 TEST(DevUart, ScratchAndIerMask) {
