@@ -10,6 +10,8 @@
 // the bit stays set while the input stays high; an input that falls before the
 // acknowledge removes the request (hence spurious IR7).  The 8080/8085 call mode
 // (ICW4 uPM=0) is not modelled: the chip always answers INTA with an 8086 vector.
+// Choices where the data sheet is silent: ICW1 also clears ISR (as PC emulators and
+// BIOSes assume), and before the first ICW1 the chip keeps all inputs masked.
 #pragma once
 
 #include <array>
