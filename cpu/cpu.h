@@ -64,6 +64,12 @@ class Cpu : public CpuState {
   InterruptAck* pic = nullptr;
   volatile bool intr_line = false;  // INTR pin, driven by the PIC
   bool nmi_pending = false;
+  // FERR# output: an unmasked x87 exception met by a waiting x87 instruction while CR0.NE=0
+  // asserts it; clearing the exception flags (FNCLEX, FNINIT, FLDENV, FRSTOR) deasserts it.
+  // The PC board routes it to IRQ13 (through the chipset latch); nullptr: not connected.
+  void (*ferr)(void* ctx, bool asserted) = nullptr;
+  void* ferr_ctx = nullptr;
+  bool ferr_asserted = false;
   std::jmp_buf* fault_jmp = nullptr;  // where raise_fault() lands (the run loop)
   CpuStats stats;
 

@@ -41,6 +41,7 @@ struct Insn {
   uint8_t is_mem;   // the ModRM operand is memory
   uint8_t seg_override;  // a segment-override prefix was given
   uint8_t opcode;   // last opcode byte
+  uint8_t modrm;    // raw ModRM byte (0 if none): the x87 FOP register needs mod too
 };
 
 // Effective address (offset within the segment) of the memory operand.

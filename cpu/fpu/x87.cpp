@@ -1,0 +1,87 @@
+// cpu/fpu/x87.cpp: x87 stack faults, exception merging, availability checks (#NM, #MF,
+// FERR#) and the instruction/operand pointers.
+#include "cpu/fpu/x87.h"
+
+#include "cpu/insn.h"
+
+namespace rz::x87 {
+
+void update_es(Cpu& c) {
+  FpuState& f = c.fpu;
+  if (f.fsw & ~f.fcw & 0x3F) {
+    f.fsw |= SW_ES | SW_B;
+  } else {
+    f.fsw &= uint16_t(~(SW_ES | SW_B));
+    if (c.ferr_asserted) {
+      c.ferr_asserted = false;
+      if (c.ferr) c.ferr(c.ferr_ctx, false);
+    }
+  }
+}
+
+void raise(Cpu& c, const fp::Env& e) {
+  c.fpu.fsw |= e.exc & 0x3F;
+  set_c1(c.fpu, e.c1 && (e.exc & fp::kPE));
+  update_es(c);
+}
+
+bool stack_underflow(Cpu& c) {
+  FpuState& f = c.fpu;
+  f.fsw |= SW_IE | SW_SF;
+  set_c1(f, false);
+  update_es(c);
+  return f.fcw & SW_IE;
+}
+
+bool stack_overflow(Cpu& c) {
+  FpuState& f = c.fpu;
+  f.fsw |= SW_IE | SW_SF;
+  set_c1(f, true);
+  update_es(c);
+  return f.fcw & SW_IE;
+}
+
+void check_available(Cpu& c, bool waits) {
+  if (c.cr0 & (CR0_EM | CR0_TS)) raise_fault(c, kNM);
+  if (waits && (c.fpu.fsw & SW_ES)) {
+    if (c.cr0 & CR0_NE) raise_fault(c, kMF);
+    // MS-DOS compatible mode: assert FERR# (IRQ13 through the board) and go on, as the
+    // instruction would once the interrupt handler has run.
+    if (!c.ferr_asserted) {
+      c.ferr_asserted = true;
+      if (c.ferr) c.ferr(c.ferr_ctx, true);
+      c.stop_block = true;
+    }
+  }
+}
+
+void note_ip(Cpu& c, const Insn& i) {
+  FpuState& f = c.fpu;
+  f.fip = c.eip;
+  f.fcs = c.seg[CS].sel;
+  f.fop = uint16_t(((i.opcode & 7) << 8) | i.modrm);
+  if (i.is_mem) {
+    f.fdp = ea(c, i);
+    f.fds = c.seg[i.seg].sel;
+  }
+}
+
+void reset_state(FpuState& f) {
+  f.fcw = 0x037F;
+  f.fsw = 0;
+  f.ftw = 0xFFFF;
+  f.fop = 0;
+  f.fip = f.fdp = 0;
+  f.fcs = f.fds = 0;
+}
+
+uint16_t full_tag_word(const FpuState& f) {
+  uint16_t w = 0;
+  for (unsigned p = 0; p < 8; ++p) {
+    unsigned t = tag_of(f, p) == kTagEmpty ? kTagEmpty : tag_for(f.st[p]);
+    w = uint16_t(w | (t << (2 * p)));
+  }
+  return w;
+}
+
+}  // namespace rz::x87
