@@ -23,9 +23,12 @@ uint8_t Dma8237::read(unsigned reg) {
       s_.status &= 0xF0;  // reading clears the TC bits
       return v;
     }
-    case 13: return s_.temp;
-    case 15: return uint8_t(0xF0 | s_.mask);
-    default: return 0xFF;
+    case 13:
+      return s_.temp;
+    case 15:
+      return uint8_t(0xF0 | s_.mask);
+    default:
+      return 0xFF;
   }
 }
 
@@ -40,34 +43,52 @@ void Dma8237::write(unsigned reg, uint8_t v) {
     return;
   }
   switch (reg) {
-    case 8: s_.command = v; break;
+    case 8:
+      s_.command = v;
+      break;
     case 9:
-      if (v & 4) s_.request |= uint8_t(1u << (v & 3));
-      else s_.request &= uint8_t(~(1u << (v & 3)));
+      if (v & 4)
+        s_.request |= uint8_t(1u << (v & 3));
+      else
+        s_.request &= uint8_t(~(1u << (v & 3)));
       break;
     case 10:
-      if (v & 4) s_.mask |= uint8_t(1u << (v & 3));
-      else s_.mask &= uint8_t(~(1u << (v & 3)));
+      if (v & 4)
+        s_.mask |= uint8_t(1u << (v & 3));
+      else
+        s_.mask &= uint8_t(~(1u << (v & 3)));
       break;
-    case 11: s_.ch[v & 3].mode = v; break;
-    case 12: s_.flipflop = false; break;
-    case 13: master_clear(); break;
-    case 14: s_.mask = 0; break;
-    default: s_.mask = v & 0x0F; break;  // 15
+    case 11:
+      s_.ch[v & 3].mode = v;
+      break;
+    case 12:
+      s_.flipflop = false;
+      break;
+    case 13:
+      master_clear();
+      break;
+    case 14:
+      s_.mask = 0;
+      break;
+    default:
+      s_.mask = v & 0x0F;
+      break;  // 15
   }
 }
 
 void DmaController::set_dreq(unsigned ch, bool active) {
   auto& s = controller(ch >> 2 & 1).state();
   uint8_t m = uint8_t(1u << (ch & 3));
-  if (active) s.dreq |= m;
-  else s.dreq &= ~m;
+  if (active)
+    s.dreq |= m;
+  else
+    s.dreq &= ~m;
 }
 
 bool DmaController::ready(unsigned ch) const {
   ch &= 7;
   const auto& s = (ch < 4 ? dma1_ : dma2_).state();
-  if (s.command & 0x04) return false;                // controller disabled
+  if (s.command & 0x04) return false;  // controller disabled
   if (s.mask & (1u << (ch & 3))) return false;
   if ((s.ch[ch & 3].mode & 0xC0) == 0xC0) return false;  // cascade mode
   if (ch < 4) {  // DMA1 reaches the bus through DMA2 channel 4
@@ -95,8 +116,10 @@ size_t DmaController::transfer(unsigned ch, uint8_t* buf, size_t len, uint8_t wa
   while (done + unit <= len) {
     uint32_t addr = unit_address(ch);
     if (move) {
-      if (want_type == 1) mem_.write_block(addr, buf + done, unit);
-      else mem_.read_block(addr, buf + done, unit);
+      if (want_type == 1)
+        mem_.write_block(addr, buf + done, unit);
+      else
+        mem_.read_block(addr, buf + done, unit);
     } else if (want_type == 2) {
       for (unsigned k = 0; k < unit; ++k) buf[done + k] = 0xFF;  // nothing driven
     }

@@ -16,9 +16,7 @@ I8042::I8042(Scheduler& sched) : kbd_(sched) {
   mouse_.on_data([this] { service(); });
 }
 
-void I8042::reply(uint8_t v, bool aux) {
-  (aux ? s_.aux_replies : s_.replies).push(v);
-}
+void I8042::reply(uint8_t v, bool aux) { (aux ? s_.aux_replies : s_.replies).push(v); }
 
 void I8042::update_irq() {
   irq1_.set(s_.obf && !s_.obf_aux && (s_.cmd & kCmdKbdIrq));
@@ -94,25 +92,50 @@ void I8042::write_command(uint8_t v) {
     if (!(v & 0x01) && reset_cb_) reset_cb_();  // pulse output port bit 0: CPU reset
   } else {
     switch (v) {
-      case 0xA4: reply(0xF1); break;  // no password installed
-      case 0xA7: s_.cmd |= 0x20; break;
-      case 0xA8: s_.cmd &= ~0x20; break;
-      case 0xA9: reply(0x00); break;  // auxiliary interface test passed
-      case 0xAA: reply(0x55); break;  // self-test passed
-      case 0xAB: reply(0x00); break;  // keyboard interface test passed
-      case 0xAD: s_.cmd |= 0x10; break;
-      case 0xAE: s_.cmd &= ~0x10; break;
-      case 0xC0: reply(kInputPort); break;
+      case 0xA4:
+        reply(0xF1);
+        break;  // no password installed
+      case 0xA7:
+        s_.cmd |= 0x20;
+        break;
+      case 0xA8:
+        s_.cmd &= ~0x20;
+        break;
+      case 0xA9:
+        reply(0x00);
+        break;  // auxiliary interface test passed
+      case 0xAA:
+        reply(0x55);
+        break;  // self-test passed
+      case 0xAB:
+        reply(0x00);
+        break;  // keyboard interface test passed
+      case 0xAD:
+        s_.cmd |= 0x10;
+        break;
+      case 0xAE:
+        s_.cmd &= ~0x10;
+        break;
+      case 0xC0:
+        reply(kInputPort);
+        break;
       case 0xD0: {
         uint8_t p = uint8_t(s_.outport & 0xCF);
         if (s_.obf) p |= s_.obf_aux ? 0x20 : 0x10;
         reply(p);
         break;
       }
-      case 0xDD: set_outport(s_.outport & ~0x02); break;
-      case 0xDF: set_outport(s_.outport | 0x02); break;
-      case 0xE0: reply(0x00); break;  // test inputs
-      default: break;                 // unknown commands are ignored
+      case 0xDD:
+        set_outport(s_.outport & ~0x02);
+        break;
+      case 0xDF:
+        set_outport(s_.outport | 0x02);
+        break;
+      case 0xE0:
+        reply(0x00);
+        break;  // test inputs
+      default:
+        break;  // unknown commands are ignored
     }
   }
   service();
@@ -123,8 +146,10 @@ void I8042::write_data(uint8_t v) {
   uint8_t p = s_.pending;
   s_.pending = 0;
   if (p >= 0x60 && p <= 0x7F) {
-    if (p == 0x60) s_.cmd = v & 0x7F;
-    else s_.ram[p & 0x1F] = v;
+    if (p == 0x60)
+      s_.cmd = v & 0x7F;
+    else
+      s_.ram[p & 0x1F] = v;
   } else if (p == 0xD1) {
     set_outport(v);
   } else if (p == 0xD2) {

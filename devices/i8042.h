@@ -23,9 +23,9 @@
 namespace rz {
 
 struct I8042State {
-  uint8_t cmd = 0x00;       // controller command byte (RAM 0)
+  uint8_t cmd = 0x00;  // controller command byte (RAM 0)
   std::array<uint8_t, 32> ram{};
-  uint8_t out = 0;          // output buffer
+  uint8_t out = 0;  // output buffer
   bool obf = false, obf_aux = false;
   bool a2 = false;          // last write went to 0x64
   uint8_t pending = 0;      // controller command awaiting its data byte

@@ -5,6 +5,8 @@
 // that is the PIIX ELCR), not the line's.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 
 namespace rz {
@@ -50,6 +52,45 @@ class IrqLine {
  private:
   bool level_ = false;
   IrqSink* sink_ = nullptr;
+};
+
+// A wired-OR of several lines (shared PCI interrupts, PIRQ routing): each source
+// connects to its own input(); the output is high while any input is high.
+class IrqOrGate {
+ public:
+  explicit IrqOrGate(IrqSink* out = nullptr) : out_(out) {}
+  IrqOrGate(const IrqOrGate&) = delete;
+  IrqOrGate& operator=(const IrqOrGate&) = delete;
+  void set_output(IrqSink* out) {
+    out_ = out;
+    if (out_) out_->set_level(high_ != 0);
+  }
+  // Input n (0-31).
+  IrqSink* input(unsigned n) {
+    if (n >= 32) n = 31;
+    while (inputs_.size() <= n) inputs_.emplace_back(this, unsigned(inputs_.size()));
+    return &inputs_[n];
+  }
+  bool level() const { return high_ != 0; }
+
+ private:
+  struct In : IrqSink {
+    In(IrqOrGate* g, unsigned n) : gate(g), bit(1u << n) {}
+    IrqOrGate* gate;
+    uint32_t bit;
+    void set_level(bool high) override { gate->set(bit, high); }
+    void pulse() override {
+      if (gate->high_ == 0 && gate->out_) gate->out_->pulse();
+    }
+  };
+  void set(uint32_t bit, bool high) {
+    bool was = high_ != 0;
+    high_ = high ? (high_ | bit) : (high_ & ~bit);
+    if ((high_ != 0) != was && out_) out_->set_level(high_ != 0);
+  }
+  IrqSink* out_;
+  uint32_t high_ = 0;
+  std::deque<In> inputs_;  // stable addresses
 };
 
 // A sink that forwards to a function (probes in tests, glue logic in the board).

@@ -26,11 +26,13 @@ PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConf
   if (cfg.com1) {
     com1_ = std::make_unique<Uart16550>(sched, 0x3F8);
     com1_->map_ports(bus);
+    com1_->set_paced(cfg.serial_paced);
     com1_->irq().connect(pic_.input(4));
   }
   if (cfg.com2) {
     com2_ = std::make_unique<Uart16550>(sched, 0x2F8);
     com2_->map_ports(bus);
+    com2_->set_paced(cfg.serial_paced);
     com2_->irq().connect(pic_.input(3));
   }
 

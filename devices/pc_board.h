@@ -40,6 +40,8 @@ struct PcBoardConfig {
   bool skip_floppy_signature = true;
   uint8_t equipment = 0x06;  // FPU present, PS/2 mouse; no floppy (the FDC adds it)
   bool com1 = true, com2 = true;
+  // UART line timing on the virtual clock (false: characters move at once, see uart.h).
+  bool serial_paced = true;
 
   // 2000-01-01 00:00:00.
   static constexpr int64_t kFixedRtcStart = 946684800;
@@ -72,7 +74,9 @@ class PcBoard {
   void poll_serial();  // pull input from the serial back-ends
 
   // The devices, for other boards' parts (IDE/FDC use the PIC inputs and DMA).
-  IrqSink* irq_input(unsigned irq) { return pic_.input(irq); }
+  // ISA IRQ n.  Master IR2 carries the cascade, so the bus's IRQ2 pin is wired to IRQ9
+  // (slave IR1), as on the PC/AT.
+  IrqSink* irq_input(unsigned irq) { return pic_.input(irq == 2 ? 9 : irq); }
   DualPic& pic() { return pic_; }
   Pit& pit() { return pit_; }
   Rtc& rtc() { return rtc_; }

@@ -18,15 +18,19 @@ int Pic8259::priority_of(uint8_t mask) const {
 
 // The IR that would be acknowledged now, or -1: the highest-priority unmasked request,
 // if it beats everything in service (fully nested mode).  Special mask mode ignores
-// in-service levels that are masked; special fully nested mode (master only) lets the
-// cascade input interrupt its own in-service level.
+// in-service levels that are masked; special fully nested mode (master only) also lets
+// the cascade input interrupt its own in-service level (a higher-priority slave
+// request), but nothing below it.
 int Pic8259::winning_request() const {
   uint8_t req = s_.irr & ~s_.imr;
   uint8_t in_service = s_.isr;
   if (s_.special_mask) in_service &= ~s_.imr;
-  if (master_ && (s_.icw4 & kIcw4Sfnm)) in_service &= ~0x04;
-  int p = priority_of(req);
-  return p < priority_of(in_service) ? int(ir_at(p)) : -1;
+  int p = priority_of(req), p_isr = priority_of(in_service);
+  if (p >= 8) return -1;
+  if (p < p_isr) return int(ir_at(p));
+  bool sfnm = master_ && (s_.icw4 & kIcw4Sfnm);
+  if (sfnm && p == p_isr && ir_at(p) == 2) return 2;
+  return -1;
 }
 
 void Pic8259::update() {
@@ -40,20 +44,24 @@ void Pic8259::update() {
 void Pic8259::set_input(unsigned ir, bool high) {
   uint8_t m = uint8_t(1u << (ir & 7));
   if (s_.level_mode & m) {
-    if (high) s_.irr |= m;
-    else s_.irr &= ~m;
+    if (high)
+      s_.irr |= m;
+    else
+      s_.irr &= ~m;
   } else {
     if (high && !(s_.input & m)) s_.irr |= m;
     if (!high) s_.irr &= ~m;
   }
-  if (high) s_.input |= m;
-  else s_.input &= ~m;
+  if (high)
+    s_.input |= m;
+  else
+    s_.input &= ~m;
   update();
 }
 
 void Pic8259::pulse_input(unsigned ir) {
   uint8_t m = uint8_t(1u << (ir & 7));
-  if (s_.input & m) return;  // already high: no edge
+  if (s_.input & m) return;               // already high: no edge
   if (!(s_.level_mode & m)) s_.irr |= m;  // the edge is latched until INTA
   update();
 }
@@ -159,17 +167,30 @@ void Pic8259::write(unsigned a0, uint8_t v) {
   }
   unsigned level = v & 7;  // OCW2
   switch (v >> 5) {
-    case 0: s_.rotate_on_aeoi = false; break;
-    case 4: s_.rotate_on_aeoi = true; break;
-    case 1: eoi_nonspecific(false); break;
-    case 5: eoi_nonspecific(true); break;
-    case 3: s_.isr &= uint8_t(~(1u << level)); break;
+    case 0:
+      s_.rotate_on_aeoi = false;
+      break;
+    case 4:
+      s_.rotate_on_aeoi = true;
+      break;
+    case 1:
+      eoi_nonspecific(false);
+      break;
+    case 5:
+      eoi_nonspecific(true);
+      break;
+    case 3:
+      s_.isr &= uint8_t(~(1u << level));
+      break;
     case 7:
       s_.isr &= uint8_t(~(1u << level));
       s_.lowest = uint8_t(level);
       break;
-    case 6: s_.lowest = uint8_t(level); break;
-    default: break;  // 2: no operation
+    case 6:
+      s_.lowest = uint8_t(level);
+      break;
+    default:
+      break;  // 2: no operation
   }
   update();
 }
@@ -194,13 +215,17 @@ DualPic::DualPic() {
 }
 
 void DualPic::Input::set_level(bool high) {
-  if (irq < 8) pic->master_.set_input(irq, high);
-  else pic->slave_.set_input(irq - 8, high);
+  if (irq < 8)
+    pic->master_.set_input(irq, high);
+  else
+    pic->slave_.set_input(irq - 8, high);
 }
 
 void DualPic::Input::pulse() {
-  if (irq < 8) pic->master_.pulse_input(irq);
-  else pic->slave_.pulse_input(irq - 8);
+  if (irq < 8)
+    pic->master_.pulse_input(irq);
+  else
+    pic->slave_.pulse_input(irq - 8);
 }
 
 uint8_t DualPic::acknowledge() {
@@ -230,8 +255,10 @@ void DualPic::map_ports(PortBus& bus) {
     return port == 0x4D0 ? master_.elcr() : slave_.elcr();
   };
   elcr.write = [this](uint16_t port, unsigned, uint32_t v) {
-    if (port == 0x4D0) master_.set_elcr(uint8_t(v & 0xF8));
-    else slave_.set_elcr(uint8_t(v & 0xDE));
+    if (port == 0x4D0)
+      master_.set_elcr(uint8_t(v & 0xF8));
+    else
+      slave_.set_elcr(uint8_t(v & 0xDE));
   };
   bus.map(0x4D0, 2, elcr, "elcr");
 }

@@ -10,6 +10,8 @@
 // the bit stays set while the input stays high; an input that falls before the
 // acknowledge removes the request (hence spurious IR7).  The 8080/8085 call mode
 // (ICW4 uPM=0) is not modelled: the chip always answers INTA with an 8086 vector.
+// Choices where the data sheet is silent: ICW1 also clears ISR (as PC emulators and
+// BIOSes assume), and before the first ICW1 the chip keeps all inputs masked.
 #pragma once
 
 #include <array>
@@ -24,13 +26,13 @@ namespace rz {
 
 struct Pic8259State {
   uint8_t irr = 0, isr = 0, imr = 0xFF;  // undefined until ICW1; kept quiet (masked)
-  uint8_t input = 0;      // current levels of IR0-7
-  uint8_t level_mode = 0;  // per input: 1 = level triggered (ELCR or ICW1 LTIM)
-  uint8_t elcr = 0;        // PIIX ELCR bits for this chip
+  uint8_t input = 0;                     // current levels of IR0-7
+  uint8_t level_mode = 0;                // per input: 1 = level triggered (ELCR or ICW1 LTIM)
+  uint8_t elcr = 0;                      // PIIX ELCR bits for this chip
   uint8_t icw1 = 0, icw2 = 0, icw3 = 0, icw4 = 0;
-  uint8_t init_step = 0;   // 0 = operational; 2,3,4 = expecting that ICW
-  uint8_t lowest = 7;      // IR with the lowest priority (rotation)
-  bool read_isr = false;   // OCW3 RIS
+  uint8_t init_step = 0;  // 0 = operational; 2,3,4 = expecting that ICW
+  uint8_t lowest = 7;     // IR with the lowest priority (rotation)
+  bool read_isr = false;  // OCW3 RIS
   bool special_mask = false;
   bool poll = false;
   bool rotate_on_aeoi = false;

@@ -113,13 +113,17 @@ int64_t Pit::next_change(const PitChannelState& c, int64_t t) const {
       if (d < n) when = c.load_tick + n;
       break;
     case 1:
-      if (d < 0) when = c.load_tick;
-      else if (d < n) when = c.load_tick + n;
+      if (d < 0)
+        when = c.load_tick;
+      else if (d < n)
+        when = c.load_tick + n;
       break;
     case 4:
     case 5:
-      if (d < n) when = c.load_tick + n;
-      else if (d == n) when = c.load_tick + n + 1;
+      if (d < n)
+        when = c.load_tick + n;
+      else if (d == n)
+        when = c.load_tick + n + 1;
       break;
     case 2: {
       int64_t p = period(c);
@@ -285,8 +289,14 @@ uint8_t Pit::read(unsigned reg) {
   }
   uint8_t out;
   switch (c.rw) {
-    case 1: out = uint8_t(v); c.count_latched = false; break;
-    case 2: out = uint8_t(v >> 8); c.count_latched = false; break;
+    case 1:
+      out = uint8_t(v);
+      c.count_latched = false;
+      break;
+    case 2:
+      out = uint8_t(v >> 8);
+      c.count_latched = false;
+      break;
     default:
       out = c.read_msb ? uint8_t(v >> 8) : uint8_t(v);
       if (c.read_msb) c.count_latched = false;
@@ -305,8 +315,12 @@ void Pit::write(unsigned reg, uint8_t v) {
   auto& c = ch_[reg];
   sync(c, t);
   switch (c.rw) {
-    case 1: write_count(reg, v, t); break;
-    case 2: write_count(reg, uint16_t(v << 8), t); break;
+    case 1:
+      write_count(reg, v, t);
+      break;
+    case 2:
+      write_count(reg, uint16_t(v << 8), t);
+      break;
     default:
       if (!c.write_msb) {
         c.write_lsb = v;
@@ -346,8 +360,10 @@ void Pit::set_gate(unsigned ch, bool high) {
       c.pending_at = -1;
     } else if (gate_pauses(c.mode) && c.paused) {
       c.paused = false;
-      if (c.paused_d >= 0) c.load_tick = t - c.paused_d;
-      else if (c.load_tick < t) c.load_tick = t;
+      if (c.paused_d >= 0)
+        c.load_tick = t - c.paused_d;
+      else if (c.load_tick < t)
+        c.load_tick = t;
     }
   } else {
     if (gate_pauses(c.mode) && c.armed && !c.paused) {

@@ -30,24 +30,24 @@ int64_t pit_tick_at(int64_t ns);
 int64_t pit_ns_of_tick(int64_t tick);
 
 struct PitChannelState {
-  uint16_t count = 0;         // count register as last written (raw, BCD if bcd)
-  uint8_t control = 0x36;     // RW1 RW0 M2 M1 M0 BCD of the last control word
-  uint8_t mode = 3;           // 0-5 (6, 7 alias 2, 3)
-  uint8_t rw = 3;             // 1 LSB, 2 MSB, 3 LSB then MSB
+  uint16_t count = 0;      // count register as last written (raw, BCD if bcd)
+  uint8_t control = 0x36;  // RW1 RW0 M2 M1 M0 BCD of the last control word
+  uint8_t mode = 3;        // 0-5 (6, 7 alias 2, 3)
+  uint8_t rw = 3;          // 1 LSB, 2 MSB, 3 LSB then MSB
   bool bcd = false;
   bool gate = true;
-  bool have_count = false;    // a count was written since the control word
-  bool armed = false;         // CE is (or is about to be) counting
-  bool paused = false;        // modes 0/4: gate low
-  bool out_before_load = true;  // OUT between the write/trigger and the load CLK
-  int64_t paused_d = -1;      // modes 0/4: decrements done when paused (-1: not loaded)
-  int64_t load_tick = 0;      // tick at which CE was (or will be) loaded
-  int64_t n = 0x10000;        // count in use by CE, in clocks
+  bool have_count = false;            // a count was written since the control word
+  bool armed = false;                 // CE is (or is about to be) counting
+  bool paused = false;                // modes 0/4: gate low
+  bool out_before_load = true;        // OUT between the write/trigger and the load CLK
+  int64_t paused_d = -1;              // modes 0/4: decrements done when paused (-1: not loaded)
+  int64_t load_tick = 0;              // tick at which CE was (or will be) loaded
+  int64_t n = 0x10000;                // count in use by CE, in clocks
   int64_t null_clear_at = INT64_MAX;  // NULL COUNT reads 1 before this tick
-  int64_t pending_at = -1;    // modes 2/3: tick at which a newly written count takes over
+  int64_t pending_at = -1;            // modes 2/3: tick at which a newly written count takes over
   int64_t pending_load = 0;
   int64_t pending_n = 0;
-  uint32_t ce_idle = 0;       // CE when not counting (binary)
+  uint32_t ce_idle = 0;  // CE when not counting (binary)
   // Latches and byte flip-flops.
   bool count_latched = false, status_latched = false;
   uint16_t latched_count = 0;
@@ -68,14 +68,14 @@ class Pit {
   // Channel 0 OUT drives this line (IRQ0).
   IrqLine& irq0() { return irq0_; }
 
-  uint8_t read(unsigned reg);          // reg 0-3 = port 0x40-0x43
+  uint8_t read(unsigned reg);  // reg 0-3 = port 0x40-0x43
   void write(unsigned reg, uint8_t v);
   uint8_t read_port61();
   void write_port61(uint8_t v);
 
   void set_gate(unsigned ch, bool high);
-  bool out(unsigned ch);               // OUT level now
-  uint32_t counter(unsigned ch);       // CE now (binary)
+  bool out(unsigned ch);          // OUT level now
+  uint32_t counter(unsigned ch);  // CE now (binary)
   bool speaker_on() const { return (port61_ & 3) == 3; }
 
   void serialize(Serializer& s);  // includes the post-load re-arm

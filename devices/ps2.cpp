@@ -109,7 +109,9 @@ void Ps2Keyboard::write(uint8_t v) {
       s_.expect = v;
       send(kAck);
       break;
-    case 0xEE: send(0xEE); break;
+    case 0xEE:
+      send(0xEE);
+      break;
     case 0xF2:
       send(kAck);
       send(0xAB);
@@ -131,10 +133,18 @@ void Ps2Keyboard::write(uint8_t v) {
       defaults();
       send(kAck);
       break;
-    case 0xF7: case 0xF8: case 0xF9: case 0xFA: case 0xFB: case 0xFC: case 0xFD:
+    case 0xF7:
+    case 0xF8:
+    case 0xF9:
+    case 0xFA:
+    case 0xFB:
+    case 0xFC:
+    case 0xFD:
       send(kAck);  // set-3 key types: accepted, no effect
       break;
-    case 0xFE: send(s_.last_sent); break;
+    case 0xFE:
+      send(s_.last_sent);
+      break;
     case 0xFF:
       s_.q.clear();
       defaults();
@@ -143,7 +153,9 @@ void Ps2Keyboard::write(uint8_t v) {
       send(kAck);
       send(kBatOk);
       break;
-    default: send(kResend); break;
+    default:
+      send(kResend);
+      break;
   }
 }
 
@@ -259,8 +271,10 @@ void Ps2Mouse::write(uint8_t v) {
       if (ok) {
         s_.rate = v;
         s_.rate_hist = {s_.rate_hist[1], s_.rate_hist[2], v};
-        if (s_.id == 0 && s_.rate_hist == std::array<uint8_t, 3>{200, 100, 80}) s_.id = 3;
-        else if (s_.id == 3 && s_.rate_hist == std::array<uint8_t, 3>{200, 200, 80}) s_.id = 4;
+        if (s_.id == 0 && s_.rate_hist == std::array<uint8_t, 3>{200, 100, 80})
+          s_.id = 3;
+        else if (s_.id == 3 && s_.rate_hist == std::array<uint8_t, 3>{200, 200, 80})
+          s_.id = 4;
         send(kAck);
         return;
       }
@@ -287,10 +301,21 @@ void Ps2Mouse::write(uint8_t v) {
       send(kBatOk);
       send(0x00);
       break;
-    case 0xFE: send(s_.last_sent); break;
-    case 0xF6: defaults(); send(kAck); break;
-    case 0xF5: s_.reporting = false; send(kAck); break;
-    case 0xF4: s_.reporting = true; send(kAck); break;
+    case 0xFE:
+      send(s_.last_sent);
+      break;
+    case 0xF6:
+      defaults();
+      send(kAck);
+      break;
+    case 0xF5:
+      s_.reporting = false;
+      send(kAck);
+      break;
+    case 0xF4:
+      s_.reporting = true;
+      send(kAck);
+      break;
     case 0xF3:
     case 0xE8:
       s_.expect = v;
@@ -300,10 +325,21 @@ void Ps2Mouse::write(uint8_t v) {
       send(kAck);
       send(s_.id);
       break;
-    case 0xF0: s_.remote = true; send(kAck); break;
-    case 0xEA: s_.remote = false; send(kAck); break;
-    case 0xEE: s_.wrap = true; send(kAck); break;
-    case 0xEC: send(kAck); break;
+    case 0xF0:
+      s_.remote = true;
+      send(kAck);
+      break;
+    case 0xEA:
+      s_.remote = false;
+      send(kAck);
+      break;
+    case 0xEE:
+      s_.wrap = true;
+      send(kAck);
+      break;
+    case 0xEC:
+      send(kAck);
+      break;
     case 0xEB:
       send(kAck);
       s_.buttons_dirty = true;  // a packet even without motion
@@ -311,17 +347,25 @@ void Ps2Mouse::write(uint8_t v) {
       break;
     case 0xE9: {
       send(kAck);
-      uint8_t st = uint8_t((s_.remote ? 0x40 : 0) | (s_.reporting ? 0x20 : 0) |
-                           (s_.scaling21 ? 0x10 : 0) | ((s_.buttons & 1) << 2) |
-                           ((s_.buttons & 4) >> 1) | ((s_.buttons & 2) >> 1));
+      uint8_t st =
+          uint8_t((s_.remote ? 0x40 : 0) | (s_.reporting ? 0x20 : 0) | (s_.scaling21 ? 0x10 : 0) |
+                  ((s_.buttons & 1) << 2) | ((s_.buttons & 4) >> 1) | ((s_.buttons & 2) >> 1));
       send(st);
       send(s_.resolution);
       send(s_.rate);
       break;
     }
-    case 0xE7: s_.scaling21 = true; send(kAck); break;
-    case 0xE6: s_.scaling21 = false; send(kAck); break;
-    default: send(kResend); break;
+    case 0xE7:
+      s_.scaling21 = true;
+      send(kAck);
+      break;
+    case 0xE6:
+      s_.scaling21 = false;
+      send(kAck);
+      break;
+    default:
+      send(kResend);
+      break;
   }
 }
 
@@ -346,7 +390,8 @@ void Ps2Mouse::flush() {
   s_.q.push(uint8_t(rx));
   s_.q.push(uint8_t(ry));
   int sz = clamp(s_.dz, -8, 7);
-  if (s_.id == 3) s_.q.push(uint8_t(sz));
+  if (s_.id == 3)
+    s_.q.push(uint8_t(sz));
   else if (s_.id == 4)
     s_.q.push(uint8_t((sz & 0x0F) | ((s_.buttons >> 3) & 1) << 4 | ((s_.buttons >> 4) & 1) << 5));
   if (s_.id == 0) sz = 0;

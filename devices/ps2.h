@@ -33,6 +33,11 @@ struct Ps2Queue {
   }
 };
 
+// A USB HID keyboard usage (page 7; SDL_Scancode uses the same numbers) as a set-2 make
+// code.  Returns false for usages with no PS/2 key; PrintScreen (0x46) and Pause (0x48)
+// have multi-byte sequences and are handled by Ps2Keyboard::key_hid().
+bool ps2_set2_from_hid(uint16_t usage, uint8_t& code, bool& extended);
+
 // The 8042's set 2 -> set 1 translation table (also how set-1 input is mapped back).
 uint8_t ps2_translate_set2(uint8_t set2);
 // The set-2 make code for a set-1 make code (0 if none).
@@ -46,7 +51,7 @@ struct Ps2KeyboardState {
   uint8_t typematic = 0x2B;  // 10.9 cps, 500 ms
   uint8_t expect = 0;        // command waiting for its data byte (ED, F0, F3)
   uint8_t last_sent = 0;
-  uint8_t repeat_code = 0;   // key held for typematic (0: none)
+  uint8_t repeat_code = 0;  // key held for typematic (0: none)
   bool repeat_ext = false;
   int64_t repeat_due = -1;
 };
@@ -68,6 +73,8 @@ class Ps2Keyboard {
   void key_set2(uint8_t code, bool extended, bool pressed);
   // Input: a set-1 scancode byte (bit 7 = release).
   void key_set1(uint8_t code, bool extended);
+  // Input: a key by USB HID usage (see ps2_set2_from_hid); unknown usages are ignored.
+  void key_hid(uint16_t usage, bool pressed);
   // Input: raw bytes as the keyboard would send them (no typematic).
   void raw(const uint8_t* bytes, size_t n);
 

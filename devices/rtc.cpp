@@ -12,7 +12,9 @@ constexpr uint8_t kPf = 0x40, kAf = 0x20, kUf = 0x10;
 constexpr int64_t kUipWindowNs = 244000 + 1984000;
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-bool is_time_reg(uint8_t i) { return i == 0 || i == 2 || i == 4 || (i >= 6 && i <= 9) || i == 0x32; }
+bool is_time_reg(uint8_t i) {
+  return i == 0 || i == 2 || i == 4 || (i >= 6 && i <= 9) || i == 0x32;
+}
 }  // namespace
 
 int64_t rtc_days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -51,9 +53,7 @@ Rtc::~Rtc() {
   if (periodic_ev_) sched_.cancel(periodic_ev_);
 }
 
-bool Rtc::running() const {
-  return (s_.cmos[kRegA] & 0x70) == 0x20 && !(s_.cmos[kRegB] & kBSet);
-}
+bool Rtc::running() const { return (s_.cmos[kRegA] & 0x70) == 0x20 && !(s_.cmos[kRegB] & kBSet); }
 
 int64_t Rtc::seconds_now() const {
   if (!running()) return s_.base_seconds;
@@ -72,8 +72,10 @@ uint8_t Rtc::time_reg(uint8_t index) const {
   unsigned m, d;
   rtc_civil_from_days(days, y, m, d);
   switch (index) {
-    case 0: return encode(unsigned(sod % 60));
-    case 2: return encode(unsigned(sod / 60 % 60));
+    case 0:
+      return encode(unsigned(sod % 60));
+    case 2:
+      return encode(unsigned(sod / 60 % 60));
     case 4: {
       unsigned h = unsigned(sod / 3600);
       if (hour24()) return encode(h);
@@ -82,12 +84,16 @@ uint8_t Rtc::time_reg(uint8_t index) const {
     }
     case 6: {
       int64_t dow = ((days % 7) + 7 + 4 + s_.dow_offset) % 7;  // 1970-01-01 was a Thursday
-      return encode(unsigned(dow + 1));                         // Sunday = 1
+      return encode(unsigned(dow + 1));                        // Sunday = 1
     }
-    case 7: return encode(d);
-    case 8: return encode(m);
-    case 9: return encode(unsigned(((y % 100) + 100) % 100));
-    default: return encode(unsigned(((y / 100) % 100 + 100) % 100));  // 0x32 century
+    case 7:
+      return encode(d);
+    case 8:
+      return encode(m);
+    case 9:
+      return encode(unsigned(((y % 100) + 100) % 100));
+    default:
+      return encode(unsigned(((y / 100) % 100 + 100) % 100));  // 0x32 century
   }
 }
 
@@ -99,21 +105,35 @@ void Rtc::set_time_field(uint8_t index, uint8_t v) {
   rtc_civil_from_days(days, y, m, d);
   int64_t hh = sod / 3600, mm = sod / 60 % 60, ss = sod % 60;
   switch (index) {
-    case 0: ss = decode(v); break;
-    case 2: mm = decode(v); break;
+    case 0:
+      ss = decode(v);
+      break;
+    case 2:
+      mm = decode(v);
+      break;
     case 4:
-      if (hour24()) hh = decode(v);
-      else hh = decode(v & 0x7F) % 12 + ((v & 0x80) ? 12 : 0);
+      if (hour24())
+        hh = decode(v);
+      else
+        hh = decode(v & 0x7F) % 12 + ((v & 0x80) ? 12 : 0);
       break;
     case 6: {
       int64_t computed = ((days % 7) + 7 + 4) % 7;
       s_.dow_offset = int8_t(((int64_t(decode(v)) - 1 - computed) % 7 + 7) % 7);
       return;
     }
-    case 7: d = decode(v); break;
-    case 8: m = decode(v); break;
-    case 9: y = floor_div(y, 100) * 100 + decode(v); break;
-    default: y = int64_t(decode(v)) * 100 + ((y % 100) + 100) % 100; break;
+    case 7:
+      d = decode(v);
+      break;
+    case 8:
+      m = decode(v);
+      break;
+    case 9:
+      y = floor_div(y, 100) * 100 + decode(v);
+      break;
+    default:
+      y = int64_t(decode(v)) * 100 + ((y % 100) + 100) % 100;
+      break;
   }
   // Out-of-range values (the chip would count on from them) are carried over.
   if (m < 1) m = 1;
@@ -162,8 +182,29 @@ void Rtc::arm_update() {
   update_ev_ = sched_.schedule_at(next, [this] { on_update(); });
 }
 
+// Called on every update cycle with DSE set (the clock has just advanced a second).
+void Rtc::daylight_saving() {
+  int64_t secs = seconds_now();
+  int64_t days = floor_div(secs, 86400), sod = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  rtc_civil_from_days(days, y, m, d);
+  if (sod == 3 * 3600) s_.dse_fell_back = false;
+  if (sod != 2 * 3600 || (m != 4 && m != 10)) return;
+  bool sunday = ((days % 7) + 7 + 4) % 7 == 0;
+  int64_t month_days = rtc_days_from_civil(y, m + 1, 1) - rtc_days_from_civil(y, m, 1);
+  if (!sunday || d + 7 <= month_days) return;  // not the last Sunday
+  if (m == 4) {
+    s_.base_seconds += 3600;  // 1:59:59 -> 3:00:00
+  } else if (!s_.dse_fell_back) {
+    s_.base_seconds -= 3600;  // 1:59:59 -> 1:00:00, once
+    s_.dse_fell_back = true;
+  }
+}
+
 void Rtc::on_update() {
   update_ev_ = 0;
+  if (s_.cmos[kRegB] & 0x01) daylight_saving();
   s_.flags |= kUf;
   bool match = true;
   for (uint8_t r : {uint8_t(0), uint8_t(2), uint8_t(4)}) {
@@ -213,8 +254,10 @@ uint8_t Rtc::read_reg(uint8_t index) {
       update_irq();
       return v;
     }
-    case kRegD: return 0x80;
-    default: return s_.cmos[index];
+    case kRegD:
+      return 0x80;
+    default:
+      return s_.cmos[index];
   }
 }
 
@@ -259,8 +302,11 @@ void Rtc::write_reg(uint8_t index, uint8_t v) {
       return;
     }
     case kRegC:
-    case kRegD: return;  // read-only
-    default: s_.cmos[index] = v; return;
+    case kRegD:
+      return;  // read-only
+    default:
+      s_.cmos[index] = v;
+      return;
   }
 }
 

@@ -10,9 +10,11 @@
 // at the rate in register A; PF is also set when nobody enables PIE (polled guests).
 // IRQ8 is active while (PF&PIE)|(AF&AIE)|(UF&UIE); reading register C clears it.
 // Port 0x70 bit 7 is the NMI mask of the PC/AT.
+// With DSE the two data-sheet daylight-saving updates apply: last Sunday in April
+// 1:59:59 -> 3:00:00, last Sunday in October the first 1:59:59 -> 1:00:00.
 // Known simplifications: changing DM or 24/12 in register B re-presents the clock in the
-// new format instead of leaving stale register contents; daylight saving (DSE) is not
-// applied; only the 32.768 kHz time base (DV=010) runs the clock.
+// new format instead of leaving stale register contents; only the 32.768 kHz time base
+// (DV=010) runs the clock.
 #pragma once
 
 #include <array>
@@ -29,12 +31,13 @@ struct RtcState {
   std::array<uint8_t, 128> cmos{};  // NVRAM; 0x00-0x09 and 0x32 are derived on read
   uint8_t index = 0;
   bool nmi_masked = true;
-  int64_t base_seconds = 0;  // calendar seconds at base_ns (or frozen value when stopped)
-  int64_t base_ns = 0;       // virtual time at which that second began
-  int64_t divider_ns = 0;    // virtual time the divider chain was last released
-  int64_t pf_index = 0;      // periodic interval count PF was last evaluated at
-  uint8_t flags = 0;         // register C bits PF (0x40), AF (0x20), UF (0x10)
-  int8_t dow_offset = 0;     // guest-written day of week relative to the computed one
+  int64_t base_seconds = 0;    // calendar seconds at base_ns (or frozen value when stopped)
+  int64_t base_ns = 0;         // virtual time at which that second began
+  int64_t divider_ns = 0;      // virtual time the divider chain was last released
+  int64_t pf_index = 0;        // periodic interval count PF was last evaluated at
+  uint8_t flags = 0;           // register C bits PF (0x40), AF (0x20), UF (0x10)
+  int8_t dow_offset = 0;       // guest-written day of week relative to the computed one
+  bool dse_fell_back = false;  // the October repeat of 1:00-1:59 is under way
 };
 
 // Calendar helpers (proleptic Gregorian, days since 1970-01-01).
@@ -88,6 +91,7 @@ class Rtc {
   void arm_update();
   void arm_periodic();
   void on_update();
+  void daylight_saving();
   void on_periodic();
 
   Scheduler& sched_;

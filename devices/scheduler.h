@@ -23,7 +23,9 @@ class Scheduler {
   int64_t now() const { return now_; }
   // Run `fn` when the clock reaches `when` (absolute ns).  Returns an id for cancel().
   EventId schedule_at(int64_t when, std::function<void()> fn);
-  EventId schedule_in(int64_t delta, std::function<void()> fn) { return schedule_at(now_ + delta, std::move(fn)); }
+  EventId schedule_in(int64_t delta, std::function<void()> fn) {
+    return schedule_at(now_ + delta, std::move(fn));
+  }
   // Cancelling an id that already fired or was cancelled is harmless.
   void cancel(EventId id);
   // Time of the earliest pending event, or INT64_MAX.

@@ -5,7 +5,7 @@ namespace rz {
 
 void SystemControlA::write(uint8_t v) {
   uint8_t old = value_;
-  value_ = uint8_t(v & ~0x01);  // the reset bit reads back 0 after the pulse
+  value_ = uint8_t(v & ~0x01);     // the reset bit reads back 0 after the pulse
   if (old & 0x08) value_ |= 0x08;  // the password lock can only be set until reset
   if (((old ^ v) & 0x02) && a20_cb_) a20_cb_(v & 0x02);
   if ((v & 0x01) && reset_cb_) reset_cb_();
@@ -20,7 +20,8 @@ void SystemControlA::map_ports(PortBus& bus) {
 
 void PostPort::write(uint8_t v) {
   last_ = v;
-  if (history_.size() >= kHistory) history_.erase(history_.begin(), history_.begin() + kHistory / 2);
+  if (history_.size() >= kHistory)
+    history_.erase(history_.begin(), history_.begin() + kHistory / 2);
   history_.push_back(v);
   if (cb_) cb_(v);
 }

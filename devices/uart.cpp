@@ -17,6 +17,7 @@ Uart16550::~Uart16550() {
   disarm(tx_ev_, s_.tx_due);
   disarm(rx_ev_, s_.rx_due);
   disarm(to_ev_, s_.timeout_due);
+  disarm(brk_ev_, s_.break_due);
 }
 
 int64_t Uart16550::char_time_ns() const {
@@ -48,7 +49,12 @@ void Uart16550::disarm(EventId& id, int64_t& due) {
 
 uint8_t Uart16550::lsr() const {
   uint8_t v = s_.lsr_errors;
-  if (s_.rx_count) v |= kLsrDr;
+  if (s_.rx_count) {
+    v |= kLsrDr | s_.rx_err[s_.rx_head];  // errors of the character at the top
+    if (s_.fifo_enabled)
+      for (unsigned k = 0; k < s_.rx_count; ++k)
+        if (s_.rx_err[(s_.rx_head + k) & 15]) v |= 0x80;
+  }
   if (s_.tx_count == 0) {
     v |= kLsrThre;
     if (!s_.tsr_busy) v |= kLsrTemt;
@@ -58,11 +64,16 @@ uint8_t Uart16550::lsr() const {
 
 uint8_t Uart16550::iir() const {
   uint8_t id = 0x01;
-  if ((s_.ier & kIerRls) && (s_.lsr_errors & 0x1E)) id = 0x06;
-  else if ((s_.ier & kIerRda) && s_.rx_count >= trigger_level()) id = 0x04;
-  else if ((s_.ier & kIerRda) && s_.timeout_pending) id = 0x0C;
-  else if ((s_.ier & kIerThre) && s_.thre_pending) id = 0x02;
-  else if ((s_.ier & kIerMs) && (s_.msr_delta & 0x0F)) id = 0x00;
+  if ((s_.ier & kIerRls) && (lsr() & 0x1E))
+    id = 0x06;
+  else if ((s_.ier & kIerRda) && s_.rx_count >= trigger_level())
+    id = 0x04;
+  else if ((s_.ier & kIerRda) && s_.timeout_pending)
+    id = 0x0C;
+  else if ((s_.ier & kIerThre) && s_.thre_pending)
+    id = 0x02;
+  else if ((s_.ier & kIerMs) && (s_.msr_delta & 0x0F))
+    id = 0x00;
   return uint8_t(id | (s_.fifo_enabled ? 0xC0 : 0));
 }
 
@@ -97,11 +108,12 @@ void Uart16550::set_modem_inputs(uint8_t lines) {
   update_irq();
 }
 
-void Uart16550::rx_push(uint8_t byte) {
+void Uart16550::rx_push(uint8_t byte, uint8_t errors) {
   if (s_.rx_count >= rx_capacity()) {
     s_.lsr_errors |= kLsrOe;  // the character in the shift register is lost
   } else {
     s_.rx[(s_.rx_head + s_.rx_count) & 15] = byte;
+    s_.rx_err[(s_.rx_head + s_.rx_count) & 15] = errors;
     ++s_.rx_count;
   }
   s_.rx_activity_ns = sched_.now();
@@ -124,6 +136,13 @@ void Uart16550::on_timeout() {
   update_irq();
 }
 
+// A break held for a character time in loopback: one zero character with BI.
+void Uart16550::on_break() {
+  brk_ev_ = 0;
+  s_.break_due = -1;
+  if ((s_.lcr & 0x40) && loopback()) rx_push(0, 0x10);
+}
+
 void Uart16550::start_tx() {
   if (s_.tsr_busy || s_.tx_count == 0) return;
   s_.tsr = s_.tx[s_.tx_head];
@@ -138,13 +157,24 @@ void Uart16550::on_tx_done() {
   tx_ev_ = 0;
   s_.tx_due = -1;
   s_.tsr_busy = false;
-  if (loopback()) rx_push(s_.tsr);
-  else if (backend_) backend_->write(s_.tsr);
+  if (loopback())
+    rx_push(s_.tsr);
+  else if (backend_)
+    backend_->write(s_.tsr);
   start_tx();
   update_irq();
 }
 
 void Uart16550::kick_rx_pace() {
+  if (s_.unpaced) {
+    while (s_.host_count && s_.rx_count < rx_capacity()) {
+      uint8_t b = s_.host_in[s_.host_head];
+      s_.host_head = uint16_t((s_.host_head + 1) % s_.host_in.size());
+      --s_.host_count;
+      rx_push(b);
+    }
+    return;
+  }
   if (!rx_ev_ && s_.host_count && s_.rx_count < rx_capacity())
     arm(rx_ev_, s_.rx_due, sched_.now() + char_time_ns(), &Uart16550::on_rx_pace);
 }
@@ -183,9 +213,9 @@ uint8_t Uart16550::read(unsigned reg) {
   switch (reg & 7) {
     case 0: {
       if (s_.lcr & 0x80) return s_.dll;
-      uint8_t v = 0;
+      uint8_t v = s_.rbr;
       if (s_.rx_count) {
-        v = s_.rx[s_.rx_head];
+        v = s_.rbr = s_.rx[s_.rx_head];
         s_.rx_head = (s_.rx_head + 1) & 15;
         --s_.rx_count;
       }
@@ -196,18 +226,22 @@ uint8_t Uart16550::read(unsigned reg) {
       update_irq();
       return v;
     }
-    case 1: return (s_.lcr & 0x80) ? s_.dlm : s_.ier;
+    case 1:
+      return (s_.lcr & 0x80) ? s_.dlm : s_.ier;
     case 2: {
       uint8_t v = iir();
       if ((v & 0x0F) == 0x02) s_.thre_pending = false;  // reading IIR clears THRE source
       update_irq();
       return v;
     }
-    case 3: return s_.lcr;
-    case 4: return s_.mcr;
+    case 3:
+      return s_.lcr;
+    case 4:
+      return s_.mcr;
     case 5: {
       uint8_t v = lsr();
       s_.lsr_errors = 0;
+      if (s_.rx_count) s_.rx_err[s_.rx_head] = 0;  // reported: cleared
       update_irq();
       return v;
     }
@@ -218,7 +252,8 @@ uint8_t Uart16550::read(unsigned reg) {
       update_irq();
       return v;
     }
-    default: return s_.scr;
+    default:
+      return s_.scr;
   }
 }
 
@@ -228,6 +263,14 @@ void Uart16550::write(unsigned reg, uint8_t v) {
       if (s_.lcr & 0x80) {
         s_.dll = v;
         return;
+      }
+      if (s_.unpaced && !s_.tsr_busy && s_.tx_count == 0) {
+        if (loopback())
+          rx_push(v);  // leaves at once: THR stays empty
+        else if (backend_)
+          backend_->write(v);
+        s_.thre_pending = true;
+        break;
       }
       if (s_.tx_count < tx_capacity()) {
         s_.tx[(s_.tx_head + s_.tx_count) & 15] = v;
@@ -265,14 +308,22 @@ void Uart16550::write(unsigned reg, uint8_t v) {
       kick_rx_pace();
       break;
     }
-    case 3: s_.lcr = v; break;
+    case 3:
+      if ((v & 0x40) && !(s_.lcr & 0x40) && loopback())
+        arm(brk_ev_, s_.break_due, sched_.now() + char_time_ns(), &Uart16550::on_break);
+      s_.lcr = v;
+      break;
     case 4:
       s_.mcr = v & 0x1F;
       update_msr();
       break;
-    case 5: return;  // LSR writes are for factory test only
-    case 6: return;  // MSR is read-only
-    default: s_.scr = v; return;
+    case 5:
+      return;  // LSR writes are for factory test only
+    case 6:
+      return;  // MSR is read-only
+    default:
+      s_.scr = v;
+      return;
   }
   update_irq();
 }
@@ -293,10 +344,12 @@ void Uart16550::serialize(Serializer& s) {
   if (s_.tx_count > 16) s_.tx_count = 16;
   s_.host_head = uint16_t(s_.host_head % s_.host_in.size());
   if (s_.host_count > s_.host_in.size()) s_.host_count = uint16_t(s_.host_in.size());
-  int64_t tx = s_.tx_due, rx = s_.rx_due, to = s_.timeout_due;
+  int64_t tx = s_.tx_due, rx = s_.rx_due, to = s_.timeout_due, brk = s_.break_due;
   disarm(tx_ev_, s_.tx_due);
   disarm(rx_ev_, s_.rx_due);
   disarm(to_ev_, s_.timeout_due);
+  disarm(brk_ev_, s_.break_due);
+  if (brk >= 0) arm(brk_ev_, s_.break_due, brk, &Uart16550::on_break);
   if (tx >= 0) arm(tx_ev_, s_.tx_due, tx, &Uart16550::on_tx_done);
   if (rx >= 0) arm(rx_ev_, s_.rx_due, rx, &Uart16550::on_rx_pace);
   if (to >= 0) arm(to_ev_, s_.timeout_due, to, &Uart16550::on_timeout);

@@ -10,8 +10,15 @@
 // are scheduler events.  Host input is queued outside the FIFO (up to 4 KiB, the rest
 // is dropped) and moved into the receiver one character time apart while the FIFO has
 // room, so a slow guest is flow-controlled rather than overrun; loopback data can
-// overrun (OE) as on the chip.  Not modelled: parity/framing errors (nothing on a
-// virtual line produces them), break transmission, DMA mode signalling (TXRDY/RXRDY).
+// overrun (OE) as on the chip.  A break set in LCR while in loopback reaches the
+// receiver as the data sheet describes: after one character time a zero character is
+// loaded with BI, which shows in LSR when it reaches the top of the FIFO (and in LSR
+// bit 7 while any such character waits).  Not modelled: parity/framing errors (nothing
+// on a virtual line produces them), a break sent to the host back-end, DMA mode
+// signalling (TXRDY/RXRDY).
+// set_paced(false) is an opt-out of the line timing for long logs on the virtual clock
+// (as QEMU does): a character written to an idle transmitter leaves at once and host
+// input fills the FIFO at once; everything else behaves as above.
 #pragma once
 
 #include <array>
@@ -27,22 +34,25 @@ namespace rz {
 
 struct UartState {
   uint8_t ier = 0, lcr = 0, mcr = 0, scr = 0, dll = 12, dlm = 0;  // 9600 baud
-  uint8_t lsr_errors = 0;   // OE/PE/FE/BI (sticky until LSR is read)
-  uint8_t msr_delta = 0;    // DCTS/DDSR/TERI/DDCD
-  uint8_t modem_in = 0xB0;  // DCD, DSR, CTS from the far end (bits 4-7 positions)
-  uint8_t msr_lines = 0xB0; // line bits as last seen (for the deltas)
+  uint8_t lsr_errors = 0;    // OE/PE/FE/BI (sticky until LSR is read)
+  uint8_t rbr = 0;           // last character read (RBR keeps it when the FIFO is empty)
+  uint8_t msr_delta = 0;     // DCTS/DDSR/TERI/DDCD
+  uint8_t modem_in = 0xB0;   // DCD, DSR, CTS from the far end (bits 4-7 positions)
+  uint8_t msr_lines = 0xB0;  // line bits as last seen (for the deltas)
   bool fifo_enabled = false;
   uint8_t fcr_trigger = 0;  // FCR bits 7-6
   std::array<uint8_t, 16> rx{}, tx{};
+  std::array<uint8_t, 16> rx_err{};  // per received character: BI/FE/PE bits
   uint8_t rx_head = 0, rx_count = 0, tx_head = 0, tx_count = 0;
   bool tsr_busy = false;
   uint8_t tsr = 0;
   bool thre_pending = false;
   bool timeout_pending = false;
   int64_t rx_activity_ns = 0;
-  int64_t tx_due = -1, rx_due = -1, timeout_due = -1;  // armed events
+  int64_t tx_due = -1, rx_due = -1, timeout_due = -1, break_due = -1;  // armed events
   std::array<uint8_t, 4096> host_in{};
   uint16_t host_head = 0, host_count = 0;
+  bool unpaced = false;
 };
 
 class Uart16550 {
@@ -68,6 +78,8 @@ class Uart16550 {
   void set_modem_inputs(uint8_t lines);
 
   int64_t char_time_ns() const;
+  // Line timing on (default) or off (see the file comment).
+  void set_paced(bool paced) { s_.unpaced = !paced; }
   uint16_t base() const { return base_; }
   void serialize(Serializer& s);
 
@@ -81,13 +93,14 @@ class Uart16550 {
   uint8_t msr_lines_now() const;
   void update_msr();
   void update_irq();
-  void rx_push(uint8_t byte);
+  void rx_push(uint8_t byte, uint8_t errors = 0);
   void start_tx();
   void arm(EventId& id, int64_t& due, int64_t when, void (Uart16550::*fn)());
   void disarm(EventId& id, int64_t& due);
   void on_tx_done();
   void on_rx_pace();
   void on_timeout();
+  void on_break();
   void arm_timeout();
   void kick_rx_pace();
 
@@ -96,7 +109,7 @@ class Uart16550 {
   UartState s_;
   IrqLine irq_;
   CharBackend* backend_ = nullptr;
-  EventId tx_ev_ = 0, rx_ev_ = 0, to_ev_ = 0;
+  EventId tx_ev_ = 0, rx_ev_ = 0, to_ev_ = 0, brk_ev_ = 0;
 };
 
 }  // namespace rz

@@ -17,8 +17,14 @@ struct BoardRig {
   BoardRig() : board(bus, sched, mem, cfg()) {
     board.on_reset([this] { ++resets; });
     // BIOS-style PIC set-up: vectors 0x08 and 0x70, everything unmasked.
-    for (auto [p, v] : {std::pair{0x20, 0x11}, {0x21, 0x08}, {0x21, 0x04}, {0x21, 0x01},
-                        {0xA0, 0x11}, {0xA1, 0x70}, {0xA1, 0x02}, {0xA1, 0x01}})
+    for (auto [p, v] : {std::pair{0x20, 0x11},
+                        {0x21, 0x08},
+                        {0x21, 0x04},
+                        {0x21, 0x01},
+                        {0xA0, 0x11},
+                        {0xA1, 0x70},
+                        {0xA1, 0x02},
+                        {0xA1, 0x01}})
       bus.write(uint16_t(p), 1, uint8_t(v));
   }
   static PcBoardConfig cfg() {
@@ -150,6 +156,15 @@ TEST(DevBoard, SaveRestoreContinuesTheTimer) {
   EXPECT_GT(a, 10);
 }
 
+TEST(DevBoard, IsaIrq2IsRedirectedToIrq9) {
+  BoardRig r;
+  IrqLine line;
+  line.connect(r.board.irq_input(2));
+  line.raise();
+  ASSERT_TRUE(r.board.intr());
+  EXPECT_EQ(r.board.inta(), 0x71);
+}
+
 TEST(DevBoard, TwoBoardsAreIndependent) {
   BoardRig r1, r2;
   r1.bus.write(0x70, 1, 0x40);
@@ -171,11 +186,11 @@ namespace {
 TEST(DevBoard, RandomPortTrafficNeverCrashes) {
   BoardRig r;
   r.board.on_reset([] {});
-  static const uint16_t kPorts[] = {0x00, 0x04, 0x08, 0x0A, 0x0B, 0x0C, 0x0F, 0x20, 0x21,
-                                    0x40, 0x41, 0x42, 0x43, 0x60, 0x61, 0x64, 0x70, 0x71,
-                                    0x80, 0x81, 0x87, 0x92, 0xA0, 0xA1, 0xC0, 0xD4, 0xD6,
-                                    0x2F8, 0x2F9, 0x2FA, 0x2FB, 0x2FC, 0x3F8, 0x3F9, 0x3FA,
-                                    0x3FB, 0x3FC, 0x3FD, 0x3FE, 0x4D0, 0x4D1};
+  static const uint16_t kPorts[] = {0x00,  0x04,  0x08,  0x0A,  0x0B,  0x0C,  0x0F,  0x20,  0x21,
+                                    0x40,  0x41,  0x42,  0x43,  0x60,  0x61,  0x64,  0x70,  0x71,
+                                    0x80,  0x81,  0x87,  0x92,  0xA0,  0xA1,  0xC0,  0xD4,  0xD6,
+                                    0x2F8, 0x2F9, 0x2FA, 0x2FB, 0x2FC, 0x3F8, 0x3F9, 0x3FA, 0x3FB,
+                                    0x3FC, 0x3FD, 0x3FE, 0x4D0, 0x4D1};
   uint32_t x = 12345;
   auto rnd = [&] {
     x ^= x << 13;
@@ -186,19 +201,28 @@ TEST(DevBoard, RandomPortTrafficNeverCrashes) {
   int64_t t = 0;
   for (int k = 0; k < 200000; ++k) {
     uint16_t port = kPorts[rnd() % (sizeof kPorts / sizeof kPorts[0])];
-    if (rnd() & 1) r.bus.write(port, 1, rnd() & 0xFF);
-    else r.bus.read(port, 1);
+    if (rnd() & 1)
+      r.bus.write(port, 1, rnd() & 0xFF);
+    else
+      r.bus.read(port, 1);
     if (k % 64 == 0) {
       t += rnd() % 2000000;
       r.sched.advance_to(t);
     }
     if (k % 97 == 0) r.board.keyboard().key_set2(uint8_t(rnd()), rnd() & 1, rnd() & 1);
-    if (k % 89 == 0) r.board.mouse().move(int(rnd() % 601) - 300, int(rnd() % 601) - 300, 1, uint8_t(rnd()));
+    if (k % 89 == 0)
+      r.board.mouse().move(int(rnd() % 601) - 300, int(rnd() % 601) - 300, 1, uint8_t(rnd()));
     if (r.board.intr()) r.board.inta();
   }
   // The board still works after the storm: reprogram PIC and PIT, only IRQ0 unmasked.
-  for (auto [p, v] : {std::pair{0x20, 0x11}, {0x21, 0x20}, {0x21, 0x04}, {0x21, 0x01},
-                      {0x21, 0xFE}, {0x43, 0x34}, {0x40, 0x00}, {0x40, 0x10}})
+  for (auto [p, v] : {std::pair{0x20, 0x11},
+                      {0x21, 0x20},
+                      {0x21, 0x04},
+                      {0x21, 0x01},
+                      {0x21, 0xFE},
+                      {0x43, 0x34},
+                      {0x40, 0x00},
+                      {0x40, 0x10}})
     r.bus.write(uint16_t(p), 1, uint8_t(v));
   int timer = 0;
   for (int k = 0; k < 100; ++k) {
@@ -211,6 +235,62 @@ TEST(DevBoard, RandomPortTrafficNeverCrashes) {
     }
   }
   EXPECT_EQ(timer, 2);  // 10 ms at 3.43 ms per period, counted from the reprogramming
+}
+
+}  // namespace
+}  // namespace rz
+
+namespace rz {
+namespace {
+
+// Save a board with every device busy, load it into a fresh board at the same virtual
+// time, then drive both identically: every port read must agree (no state left out of
+// serialize(), no event left un-armed).
+TEST(DevBoard, SaveRestoreOfABusyBoardIsExact) {
+  auto setup = [](BoardRig& r) {
+    for (auto [p, v] : {std::pair{0x43, 0x34}, {0x40, 0x00}, {0x40, 0x20},     // PIT ch0
+                        {0x43, 0xB6}, {0x42, 0x33}, {0x42, 0x01}, {0x61, 0x03},  // PIT ch2
+                        {0x70, 0x0A}, {0x71, 0x2A}, {0x70, 0x0B}, {0x71, 0x72},  // RTC
+                        {0x64, 0x60}, {0x60, 0x43}, {0x3FB, 0x03}, {0x3FA, 0x87},
+                        {0x3F9, 0x0F}, {0x3FC, 0x1B}})                          // UART
+      r.bus.write(uint16_t(p), 1, uint8_t(v));
+  };
+  auto step = [](BoardRig& r, int k) {
+    r.sched.advance_to(r.sched.now() + 37000 + (k % 7) * 1000);
+    if (k % 5 == 0) r.bus.write(0x3F8, 1, uint8_t('a' + k % 26));
+    if (k % 11 == 0) r.board.keyboard().key_set2(0x1C, false, (k / 11) % 2 == 0);
+    if (k % 13 == 0) r.board.mouse().move(k % 9 - 4, 2, 0, 0);
+    if (r.board.intr()) {
+      uint8_t v = r.board.inta();
+      if (v >= 0x70) r.bus.write(0xA0, 1, 0x20);
+      r.bus.write(0x20, 1, 0x20);
+    }
+  };
+  static const uint16_t kProbe[] = {0x40, 0x42, 0x61, 0x64, 0x60, 0x71, 0x3FA, 0x3FD,
+                                    0x3F8, 0x3FE, 0x20, 0xA0, 0x08};
+  BoardRig a;
+  setup(a);
+  a.bus.write(0x64, 1, 0xD4);
+  a.bus.write(0x60, 1, 0xF4);  // mouse streaming
+  for (int k = 0; k < 300; ++k) step(a, k);
+  Serializer save;
+  a.board.serialize(save);
+  BoardRig b;
+  b.sched.advance_to(a.sched.now());
+  Serializer load(save.data());
+  b.board.serialize(load);
+  ASSERT_TRUE(load.ok());
+  for (int k = 300; k < 900; ++k) {
+    step(a, k);
+    step(b, k);
+    for (uint16_t p : kProbe) {
+      if (p == 0x71) {
+        a.bus.write(0x70, 1, uint8_t(k % 14));
+        b.bus.write(0x70, 1, uint8_t(k % 14));
+      }
+      ASSERT_EQ(a.bus.read(p, 1), b.bus.read(p, 1)) << "port " << p << " step " << k;
+    }
+  }
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 // tests/unit/test_dev_char_backends.cpp: the serial back-ends: file, memory and the
 // pseudo-terminal, each moving bytes both ways.
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>

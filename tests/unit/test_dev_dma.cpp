@@ -53,7 +53,7 @@ TEST(DevDma, RegistersReadBackThroughFlipFlop) {
 
 TEST(DevDma, Channel2WriteToMemoryWithTerminalCount) {
   DmaRig r;
-  r.bus.write(0xD4, 1, 0x00);  // unmask cascade channel 4
+  r.bus.write(0xD4, 1, 0x00);       // unmask cascade channel 4
   r.setup8(2, 0x44, 0x12340, 511);  // single, write (device -> memory), increment
   EXPECT_TRUE(r.dma.ready(2));
   uint8_t sector[600];
@@ -86,15 +86,15 @@ TEST(DevDma, AutoInitDecrementAndRead) {
 
 TEST(DevDma, SixteenBitChannelWordAddressing) {
   DmaRig r;
-  r.bus.write(0xD4, 1, 0x05);   // mask ch5
-  r.bus.write(0xD6, 1, 0x45);   // ch5: single, write
-  r.bus.write(0xD8, 1, 0);      // flip-flop
-  r.bus.write(0xC4, 1, 0x00);   // word address 0x8000 -> byte 0x10000 in page
+  r.bus.write(0xD4, 1, 0x05);  // mask ch5
+  r.bus.write(0xD6, 1, 0x45);  // ch5: single, write
+  r.bus.write(0xD8, 1, 0);     // flip-flop
+  r.bus.write(0xC4, 1, 0x00);  // word address 0x8000 -> byte 0x10000 in page
   r.bus.write(0xC4, 1, 0x80);
-  r.bus.write(0x8B, 1, 0x02);   // page 2: 0x20000
-  r.bus.write(0xC6, 1, 1);      // 2 words
+  r.bus.write(0x8B, 1, 0x02);  // page 2: 0x20000
+  r.bus.write(0xC6, 1, 1);     // 2 words
   r.bus.write(0xC6, 1, 0);
-  r.bus.write(0xD4, 1, 0x01);   // unmask ch5
+  r.bus.write(0xD4, 1, 0x01);  // unmask ch5
   const uint8_t data[5] = {1, 2, 3, 4, 5};
   EXPECT_EQ(r.dma.write_memory(5, data, 5), 4u);
   EXPECT_EQ(r.mem.ram()[0x30000], 1);
@@ -118,12 +118,16 @@ TEST(DevDma, GarbageNeverCrashes) {
   DmaRig r;
   uint8_t buf[64] = {};
   for (unsigned k = 0; k < 20000; ++k) {
-    uint16_t port = uint16_t(k % 3 == 0 ? (k * 13) % 16 : k % 3 == 1 ? 0xC0 + (k * 7) % 32 : 0x81 + k % 15);
+    uint16_t port = uint16_t(k % 3 == 0   ? (k * 13) % 16
+                             : k % 3 == 1 ? 0xC0 + (k * 7) % 32
+                                          : 0x81 + k % 15);
     r.bus.write(port, 1, (k * 2654435761u) >> 9);
     r.bus.read(port, 1);
     unsigned ch = k % 8;
-    if (k & 1) r.dma.write_memory(ch, buf, sizeof buf);
-    else r.dma.read_memory(ch, buf, sizeof buf);
+    if (k & 1)
+      r.dma.write_memory(ch, buf, sizeof buf);
+    else
+      r.dma.read_memory(ch, buf, sizeof buf);
   }
   SUCCEED();
 }

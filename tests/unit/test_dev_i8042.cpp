@@ -49,7 +49,7 @@ TEST(DevI8042, SelfTestsAndCommandByte) {
   r.cmd(0x20);
   EXPECT_EQ(r.drain(), KbcRig::V{0x47});
   EXPECT_EQ(r.status() & 0x04, 0x04);  // SYS flag follows the command byte
-  r.data(0xF4);  // to the keyboard: the last write is now a data write
+  r.data(0xF4);                        // to the keyboard: the last write is now a data write
   EXPECT_EQ(r.status() & 0x08, 0x00);
 }
 
@@ -79,7 +79,7 @@ TEST(DevI8042, KeysTranslatedAndRaw) {
   r.kbc.keyboard().key_set2(0x75, true, true);    // Up arrow: E0 75
   EXPECT_EQ(r.drain(), (KbcRig::V{0x1E, 0x9E, 0xE0, 0x48}));
   r.cmd(0x60);
-  r.data(0x01);  // no translation
+  r.data(0x01);                            // no translation
   r.kbc.keyboard().key_set1(0x9C, false);  // Enter break given in set 1
   EXPECT_EQ(r.drain(), (KbcRig::V{0xF0, 0x5A}));
 }
@@ -234,8 +234,10 @@ TEST(DevI8042, GarbageAndSerialize) {
   for (unsigned k = 0; k < 20000; ++k) {
     uint8_t v = uint8_t((k * 2654435761u) >> 9);
     if (v == 0xD1 || (v >= 0xF0 && !(v & 1))) v = 0xAA;  // keep A20/reset quiet
-    if (k % 3 == 0) r.cmd(v);
-    else r.data(uint8_t(k * 13));
+    if (k % 3 == 0)
+      r.cmd(v);
+    else
+      r.data(uint8_t(k * 13));
     if (k % 5 == 0) r.kbc.keyboard().key_set2(uint8_t(k), k & 1, k & 2);
     if (k % 7 == 0) r.kbc.mouse().move(int(k % 50) - 25, 3, 1, uint8_t(k));
     r.bus.read(uint16_t(k & 1 ? 0x60 : 0x64), 1);
@@ -249,6 +251,52 @@ TEST(DevI8042, GarbageAndSerialize) {
   ASSERT_TRUE(load.ok());
   EXPECT_EQ(r2.status(), r.status());
   EXPECT_EQ(r2.drain(), r.drain());
+}
+
+}  // namespace
+}  // namespace rz
+
+namespace rz {
+namespace {
+
+TEST(DevPs2Keymap, HidUsagesToSet2) {
+  uint8_t code;
+  bool ext;
+  ASSERT_TRUE(ps2_set2_from_hid(0x04, code, ext));  // a
+  EXPECT_EQ(code, 0x1C);
+  EXPECT_FALSE(ext);
+  ASSERT_TRUE(ps2_set2_from_hid(0x52, code, ext));  // Up
+  EXPECT_EQ(code, 0x75);
+  EXPECT_TRUE(ext);
+  ASSERT_TRUE(ps2_set2_from_hid(0xE6, code, ext));  // right Alt
+  EXPECT_EQ(code, 0x11);
+  EXPECT_TRUE(ext);
+  EXPECT_FALSE(ps2_set2_from_hid(0x00, code, ext));
+  EXPECT_FALSE(ps2_set2_from_hid(0x1234, code, ext));
+  // Every mapped usage translates to a distinct set-1 key (no two HID keys collide),
+  // except the ISO '#' key, which shares the '\' position.
+  bool seen[256][2] = {};
+  for (uint16_t u = 0; u < 0xE8; ++u) {
+    if (!ps2_set2_from_hid(u, code, ext) || u == 0x32) continue;
+    uint8_t s1 = ps2_translate_set2(code);
+    EXPECT_FALSE(seen[s1][ext]) << "usage " << u;
+    seen[s1][ext] = true;
+  }
+}
+
+TEST(DevPs2Keymap, SpecialKeysThroughTheController) {
+  KbcRig r;
+  r.cmd(0x60);
+  r.data(0x41);  // translated to set 1
+  r.kbc.keyboard().key_hid(0x04, true);
+  r.kbc.keyboard().key_hid(0x04, false);
+  EXPECT_EQ(r.drain(), (KbcRig::V{0x1E, 0x9E}));
+  r.kbc.keyboard().key_hid(0x46, true);
+  r.kbc.keyboard().key_hid(0x46, false);
+  EXPECT_EQ(r.drain(), (KbcRig::V{0xE0, 0x2A, 0xE0, 0x37, 0xE0, 0xB7, 0xE0, 0xAA}));
+  r.kbc.keyboard().key_hid(0x48, true);
+  r.kbc.keyboard().key_hid(0x48, false);
+  EXPECT_EQ(r.drain(), (KbcRig::V{0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5}));
 }
 
 }  // namespace

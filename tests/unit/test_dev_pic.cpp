@@ -113,6 +113,8 @@ TEST(DevPic, SpecialFullyNestedLetsSlaveNest) {
   r.init(0x11);  // SFNM
   r.set(14, true);
   EXPECT_EQ(r.pic.acknowledge(), 0x76);
+  r.set(5, true);  // below the slave's IR2 in service: still blocked
+  EXPECT_FALSE(r.pic.int_output());
   r.set(12, true);
   EXPECT_TRUE(r.pic.int_output());
   EXPECT_EQ(r.pic.acknowledge(), 0x74);
@@ -130,7 +132,7 @@ TEST(DevPic, SpuriousIrq7And15) {
   // Slave request that goes away after the master has seen the cascade request: the
   // slave answers with its IR7 (IRQ15) vector; master ISR2 is set, slave ISR is not.
   r.set(10, true);
-  r.pic.slave().write(1, 0x04);  // mask IR2 on the slave: withdraws its INT
+  r.pic.slave().write(1, 0x04);       // mask IR2 on the slave: withdraws its INT
   r.pic.master().set_input(2, true);  // force the master's view (the data sheet race)
   EXPECT_EQ(r.pic.acknowledge(), 0x77);
   EXPECT_EQ(r.isr_master(), 0x04);
@@ -192,8 +194,8 @@ TEST(DevPic, SpecialMaskMode) {
   EXPECT_EQ(r.pic.acknowledge(), 0x0B);
   r.set(6, true);
   EXPECT_FALSE(r.pic.int_output());
-  r.bus.write(0x21, 1, 0x08);  // mask the level in service
-  r.bus.write(0x20, 1, 0x68);  // OCW3: set special mask mode
+  r.bus.write(0x21, 1, 0x08);       // mask the level in service
+  r.bus.write(0x20, 1, 0x68);       // OCW3: set special mask mode
   EXPECT_TRUE(r.pic.int_output());  // lower levels are now enabled
   EXPECT_EQ(r.pic.acknowledge(), 0x0E);
   r.bus.write(0x20, 1, 0x20);  // non-specific EOI skips the masked IR3

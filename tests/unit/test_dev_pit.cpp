@@ -125,7 +125,7 @@ TEST(DevPit, CounterLatchHoldsUntilRead) {
 
 TEST(DevPit, ReadBackStatusAndCount) {
   PitRig r;
-  r.bus.write(0x43, 1, 0x74);  // ch1, lo/hi, mode 2, binary
+  r.bus.write(0x43, 1, 0x74);                  // ch1, lo/hi, mode 2, binary
   EXPECT_EQ(r.status(1), 0x80 | 0x40 | 0x34);  // OUT high, null count
   r.bus.write(0x41, 1, 0x00);
   r.bus.write(0x41, 1, 0x01);
@@ -172,7 +172,7 @@ TEST(DevPit, Mode3SquareWaveOnChannel2ViaPort61) {
   EXPECT_TRUE(out2());
   r.at(13);
   EXPECT_EQ(r.read_count(2), 6);  // decrements by two
-  r.bus.write(0x61, 1, 0x00);  // gate low: OUT high, counting stops
+  r.bus.write(0x61, 1, 0x00);     // gate low: OUT high, counting stops
   r.at(17);
   EXPECT_TRUE(out2());
   // Odd count: high (N+1)/2, low (N-1)/2.
@@ -191,7 +191,7 @@ TEST(DevPit, Mode1OneShotRetriggeredByGate) {
   r.program(2, 1, 5);
   auto out2 = [&] { return (r.bus.read(0x61, 1) & 0x20) != 0; };
   r.at(10);
-  EXPECT_TRUE(out2());  // waits for a trigger
+  EXPECT_TRUE(out2());         // waits for a trigger
   r.bus.write(0x61, 1, 0x01);  // trigger at 10, load at 11
   r.at(11);
   EXPECT_FALSE(out2());

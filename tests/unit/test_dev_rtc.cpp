@@ -71,19 +71,19 @@ TEST(DevRtc, BinaryAnd12HourModes) {
   EXPECT_EQ(r.rd(4), 0x80 | 11);
   EXPECT_EQ(r.rd(0), 58);
   EXPECT_EQ(r.rd(9), 24);
-  r.wr(0x0B, 0x84);  // SET
+  r.wr(0x0B, 0x84);    // SET
   r.wr(4, 0x80 | 12);  // 12 PM = noon
-  r.wr(0x0B, 0x06);  // 24 h, binary, run
+  r.wr(0x0B, 0x06);    // 24 h, binary, run
   EXPECT_EQ(r.rd(4), 12);
   r.wr(0x0B, 0x82);
-  r.wr(4, 12);  // 24 h binary 12 -> 12 AM? no: 12:xx in 24 h mode
+  r.wr(4, 12);       // 24 h binary 12 -> 12 AM? no: 12:xx in 24 h mode
   r.wr(0x0B, 0x00);  // 12 h BCD
   EXPECT_EQ(r.rd(4), 0x80 | 0x12);
 }
 
 TEST(DevRtc, TwelveHourMidnightAndNoon) {
   RtcRig r(at_time(2024, 1, 1, 0, 15, 0));
-  r.wr(0x0B, 0x00);  // 12-hour BCD
+  r.wr(0x0B, 0x00);          // 12-hour BCD
   EXPECT_EQ(r.rd(4), 0x12);  // 12 AM
   RtcRig n(at_time(2024, 1, 1, 12, 15, 0));
   n.wr(0x0B, 0x00);
@@ -118,6 +118,27 @@ TEST(DevRtc, SetBitFreezesAndUpdatesRestartOneSecondLater) {
   EXPECT_EQ(r.rd(6), 6);  // 1999-01-01 was a Friday
 }
 
+TEST(DevRtc, DaylightSavingUpdates) {
+  RtcRig spring(at_time(2024, 4, 28, 1, 59, 58));  // last Sunday of April 2024
+  spring.wr(0x0B, 0x03);                           // 24 h, BCD, DSE
+  spring.sched.advance_to(kS);
+  EXPECT_EQ(spring.rd(4), 0x01);
+  spring.sched.advance_to(2 * kS);
+  EXPECT_EQ(spring.rd(4), 0x03);
+  EXPECT_EQ(spring.rd(2), 0x00);
+  RtcRig fall(at_time(2024, 10, 27, 1, 59, 58));  // last Sunday of October 2024
+  fall.wr(0x0B, 0x03);
+  fall.sched.advance_to(2 * kS);
+  EXPECT_EQ(fall.rd(4), 0x01);
+  EXPECT_EQ(fall.rd(2), 0x00);
+  fall.sched.advance_to(3602 * kS);  // the second pass through 1:59:59 goes on to 2:00
+  EXPECT_EQ(fall.rd(4), 0x02);
+  RtcRig other(at_time(2024, 10, 20, 1, 59, 58));  // a Sunday, but not the last
+  other.wr(0x0B, 0x03);
+  other.sched.advance_to(2 * kS);
+  EXPECT_EQ(other.rd(4), 0x02);
+}
+
 TEST(DevRtc, UipWindowBeforeEachUpdate) {
   RtcRig r;
   r.sched.advance_to(kS / 2);
@@ -135,7 +156,7 @@ TEST(DevRtc, UpdateEndedInterruptAndRegisterC) {
   EXPECT_EQ(r.rises, 1);
   EXPECT_TRUE(r.rtc.irq8().level());
   r.sched.advance_to(2 * kS);
-  EXPECT_EQ(r.rises, 1);  // no new edge until C is read
+  EXPECT_EQ(r.rises, 1);        // no new edge until C is read
   EXPECT_EQ(r.rd(0x0C), 0xD0);  // IRQF, UF, and PF (1024 Hz, flagged without PIE)
   EXPECT_FALSE(r.rtc.irq8().level());
   EXPECT_EQ(r.rd(0x0C), 0x00);
@@ -146,8 +167,8 @@ TEST(DevRtc, UpdateEndedInterruptAndRegisterC) {
 TEST(DevRtc, AlarmWithDontCare) {
   RtcRig r(at_time(2024, 1, 1, 10, 0, 0));
   r.wr(1, 0x05);
-  r.wr(3, 0xC0);  // any minute
-  r.wr(5, 0xFF);  // any hour
+  r.wr(3, 0xC0);     // any minute
+  r.wr(5, 0xFF);     // any hour
   r.wr(0x0B, 0x22);  // AIE
   r.sched.advance_to(4 * kS);
   EXPECT_EQ(r.rises, 0);

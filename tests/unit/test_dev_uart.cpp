@@ -3,6 +3,8 @@
 // timeout, IIR priorities, loopback with modem lines, overrun, host input pacing.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "devices/bus.h"
 #include "devices/char_backend.h"
 #include "devices/scheduler.h"
@@ -99,6 +101,7 @@ TEST(DevUart, FifoTriggerLevelAndCharacterTimeout) {
   EXPECT_EQ(r.rd(0), 4);
   EXPECT_EQ(r.rd(0), 5);
   EXPECT_EQ(r.rd(5) & 1, 0);
+  EXPECT_EQ(r.rd(0), 5);  // an empty receiver still shows the last character
   EXPECT_FALSE(r.uart.irq().level());
 }
 
@@ -130,13 +133,32 @@ TEST(DevUart, LoopbackModemLinesAndOverrun) {
   r.after(86805);
   EXPECT_EQ(r.rd(2), 0x04);
   EXPECT_FALSE(r.uart.irq().level());  // loopback keeps the IRQ off the bus
-  r.wr(0, 'b');  // no FIFO: the second character overruns
+  r.wr(0, 'b');                        // no FIFO: the second character overruns
   r.after(86805);
   EXPECT_TRUE(r.host.output.empty());
   EXPECT_EQ(r.rd(2), 0x06);  // line status outranks received data
   EXPECT_EQ(r.rd(5) & 0x03, 0x03);
   EXPECT_EQ(r.rd(5) & 0x02, 0);  // OE cleared by the read
   EXPECT_EQ(r.rd(0), 'a');
+}
+
+TEST(DevUart, LoopbackBreakShowsBiAtTheTopOfTheFifo) {
+  UartRig r;
+  r.wr(2, 0x01);
+  r.wr(4, 0x10);
+  r.wr(1, 0x04);  // line status interrupt
+  r.wr(0, 'x');
+  r.after(86805);
+  r.wr(3, 0x43);  // set break
+  r.after(86805);
+  r.wr(3, 0x03);
+  EXPECT_EQ(r.rd(5) & 0x91, 0x81);  // data ready, an error waits in the FIFO, no BI yet
+  EXPECT_EQ(r.rd(2), 0xC1);
+  EXPECT_EQ(r.rd(0), 'x');
+  EXPECT_EQ(r.rd(2), 0xC6);  // the break character is now at the top
+  EXPECT_EQ(r.rd(5) & 0x91, 0x91);
+  EXPECT_EQ(r.rd(5) & 0x91, 0x01);  // reported once
+  EXPECT_EQ(r.rd(0), 0);
 }
 
 TEST(DevUart, ModemStatusInterrupt) {
@@ -148,6 +170,26 @@ TEST(DevUart, ModemStatusInterrupt) {
   EXPECT_EQ(r.rd(2), 0x00);
   EXPECT_EQ(r.rd(6), 0x38);
   EXPECT_FALSE(r.uart.irq().level());
+}
+
+TEST(DevUart, UnpacedLineMovesCharactersAtOnce) {
+  UartRig r;
+  r.uart.set_paced(false);
+  r.wr(2, 0x07);
+  r.wr(1, 0x03);
+  for (char c : std::string("fast")) {
+    EXPECT_EQ(r.rd(5) & 0x60, 0x60);  // always empty: no waiting
+    r.wr(0, uint8_t(c));
+  }
+  EXPECT_EQ(r.host.output, (std::vector<uint8_t>{'f', 'a', 's', 't'}));
+  EXPECT_EQ(r.rd(2), 0xC2);  // THR empty after the last character
+  const uint8_t in[20] = {1, 2, 3};
+  EXPECT_EQ(r.uart.receive(in, 20), 20u);
+  EXPECT_EQ(r.rd(2), 0xC4);  // 16 characters at once: above the trigger level of 1
+  unsigned got = 0;
+  while (r.rd(5) & 1) r.rd(0), ++got;
+  EXPECT_EQ(got, 20u);  // the last 4 refilled as the FIFO drained
+  EXPECT_EQ(r.sched.now(), 0);
 }
 
 TEST(DevUart, ScratchAndIerMask) {

@@ -1,0 +1,85 @@
+// devices/ps2_keymap.cpp: USB HID keyboard usages (what SDL scancodes are) to PS/2 scan
+// code set 2, and the keys whose codes are sequences rather than one make code
+// (PrintScreen, Pause), so a frontend can feed host keys without its own tables.
+#include "devices/ps2.h"
+
+namespace rz {
+
+namespace {
+
+struct HidKey {
+  uint8_t code;
+  bool extended;
+};
+
+// Usages 0x04-0x65; {0, false} where the usage has no PS/2 key or is a special case.
+// clang-format off
+constexpr HidKey kHid[0x66] = {
+    {}, {}, {}, {},
+    // 0x04 a-z
+    {0x1C}, {0x32}, {0x21}, {0x23}, {0x24}, {0x2B}, {0x34}, {0x33}, {0x43}, {0x3B}, {0x42},
+    {0x4B}, {0x3A}, {0x31}, {0x44}, {0x4D}, {0x15}, {0x2D}, {0x1B}, {0x2C}, {0x3C}, {0x2A},
+    {0x1D}, {0x22}, {0x35}, {0x1A},
+    // 0x1E 1-9, 0
+    {0x16}, {0x1E}, {0x26}, {0x25}, {0x2E}, {0x36}, {0x3D}, {0x3E}, {0x46}, {0x45},
+    // 0x28 Enter Esc Backspace Tab Space - = [ ] \ #(ISO) ; ' ` , . / CapsLock
+    {0x5A}, {0x76}, {0x66}, {0x0D}, {0x29}, {0x4E}, {0x55}, {0x54}, {0x5B}, {0x5D}, {0x5D},
+    {0x4C}, {0x52}, {0x0E}, {0x41}, {0x49}, {0x4A}, {0x58},
+    // 0x3A F1-F12
+    {0x05}, {0x06}, {0x04}, {0x0C}, {0x03}, {0x0B}, {0x83}, {0x0A}, {0x01}, {0x09}, {0x78},
+    {0x07},
+    // 0x46 PrintScreen (special), ScrollLock, Pause (special)
+    {}, {0x7E}, {},
+    // 0x49 Insert Home PageUp Delete End PageDown Right Left Down Up
+    {0x70, true}, {0x6C, true}, {0x7D, true}, {0x71, true}, {0x69, true}, {0x7A, true},
+    {0x74, true}, {0x6B, true}, {0x72, true}, {0x75, true},
+    // 0x53 NumLock KP/ KP* KP- KP+ KPEnter
+    {0x77}, {0x4A, true}, {0x7C}, {0x7B}, {0x79}, {0x5A, true},
+    // 0x59 KP1-KP9, KP0, KP.
+    {0x69}, {0x72}, {0x7A}, {0x6B}, {0x73}, {0x74}, {0x6C}, {0x75}, {0x7D}, {0x70}, {0x71},
+    // 0x64 the ISO 102nd key, Application (menu)
+    {0x61}, {0x2F, true},
+};
+
+// 0xE0-0xE7: LCtrl LShift LAlt LGUI RCtrl RShift RAlt RGUI.
+constexpr HidKey kHidMods[8] = {{0x14}, {0x12}, {0x11}, {0x1F, true},
+                                {0x14, true}, {0x59}, {0x11, true}, {0x27, true}};
+// clang-format on
+
+}  // namespace
+
+bool ps2_set2_from_hid(uint16_t usage, uint8_t& code, bool& extended) {
+  HidKey k{};
+  if (usage < 0x66)
+    k = kHid[usage];
+  else if (usage >= 0xE0 && usage <= 0xE7)
+    k = kHidMods[usage - 0xE0];
+  code = k.code;
+  extended = k.extended;
+  return k.code != 0;
+}
+
+void Ps2Keyboard::key_hid(uint16_t usage, bool pressed) {
+  if (usage == 0x46) {  // PrintScreen: fake shift + keypad *
+    static constexpr uint8_t kMake2[] = {0xE0, 0x12, 0xE0, 0x7C};
+    static constexpr uint8_t kBreak2[] = {0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12};
+    static constexpr uint8_t kMake1[] = {0xE0, 0x2A, 0xE0, 0x37};
+    static constexpr uint8_t kBreak1[] = {0xE0, 0xB7, 0xE0, 0xAA};
+    if (s_.set == 1)
+      pressed ? raw(kMake1, 4) : raw(kBreak1, 4);
+    else
+      pressed ? raw(kMake2, 4) : raw(kBreak2, 6);
+    return;
+  }
+  if (usage == 0x48) {  // Pause: one sequence on press, nothing on release
+    static constexpr uint8_t kPause2[] = {0xE1, 0x14, 0x77, 0xE1, 0xF0, 0x14, 0xF0, 0x77};
+    static constexpr uint8_t kPause1[] = {0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5};
+    if (pressed) s_.set == 1 ? raw(kPause1, 6) : raw(kPause2, 8);
+    return;
+  }
+  uint8_t code;
+  bool ext;
+  if (ps2_set2_from_hid(usage, code, ext)) key_set2(code, ext, pressed);
+}
+
+}  // namespace rz
