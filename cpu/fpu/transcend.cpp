@@ -91,6 +91,18 @@ XF xf_cos_series(const XF& r) {
   return sum;
 }
 
+// Results for |x| < 2^-40: Intel processors deliver sin x = tan x = x and cos x = 1 as
+// if rounded to nearest whatever the rounding control, with PE (and UE for a tiny x), C1 = 0.
+constexpr int32_t kTinyAngle = -40;
+F80 tiny_angle_result(Env& env, const XF& v) {
+  Env e2 = env;
+  e2.rc = kRoundNearest;
+  F80 r = round_f80(e2, v.s, v.e, v.m | 1);  // a sticky bit below: inexact, rounds to v
+  env.exc |= e2.exc;
+  env.c1 = false;
+  return r;
+}
+
 // pi/2 to 66 bits: P66 * 2^-65.
 u128 pio2_66() {
   const u128 p = xf_pi().m;  // pi * 2^126
@@ -294,6 +306,11 @@ bool fsincos(Env& env, F80 a, F80* s, F80* c, bool want_sin, bool want_cos) {
     }
   }
   XF x = xf_from(a);
+  if (x.e < kTinyAngle) {
+    if (want_sin) *s = tiny_angle_result(env, x);
+    if (want_cos) *c = tiny_angle_result(env, xf_int(1));
+    return true;
+  }
   const bool neg = x.s;
   x.s = false;
   unsigned q;
@@ -335,12 +352,23 @@ bool fptan(Env& env, F80 a, F80* t) {
     }
   }
   XF x = xf_from(a);
+  if (x.e < kTinyAngle) {
+    *t = tiny_angle_result(env, x);
+    return true;
+  }
   const bool neg = x.s;
   x.s = false;
   unsigned q;
   XF r = reduce(x, &q);
-  XF sr = xf_sin_series(r), cr = xf_cos_series(r);
-  XF tv = (q & 1) ? xf_neg(xf_div(cr, sr)) : xf_div(sr, cr);
+  XF tv;
+  if (q == 0 && r.e < -40) {
+    // tan r = r + r^3/3 + ...: the quotient of the two series would lose the direction of
+    // the tiny correction.
+    tv = xf_add(r, xf_div(xf_mul(r, xf_mul(r, r)), xf_int(3)));
+  } else {
+    XF sr = xf_sin_series(r), cr = xf_cos_series(r);
+    tv = (q & 1) ? xf_neg(xf_div(cr, sr)) : xf_div(sr, cr);
+  }
   if (neg) tv = xf_neg(tv);
   *t = xf_round(env, tv);
   return true;

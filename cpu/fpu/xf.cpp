@@ -15,6 +15,8 @@ XF xf_mul(const XF& a, const XF& b) {
     hi = (hi << 1) | ((t >> 63) & 1);
     --e;
   }
+  // Sticky: any nonzero bit below keeps the result off an exact value.
+  if (uint64_t(t) || uint64_t(lo)) hi |= 1;
   return XF{a.s != b.s, e, hi};
 }
 
@@ -31,7 +33,9 @@ XF xf_add(const XF& a, const XF& b) {
   const XF& y = &x == &a ? b : a;
   const int d = x.e - y.e;
   const u128 vx = x.m >> 1;
-  const u128 vy = d >= 127 ? 0 : (y.m >> 1) >> d;
+  // The smaller operand keeps a sticky bit, so a term far below the result's last bit
+  // still moves it off an exact value in the right direction (sin x just below x).
+  const u128 vy = shift_right_sticky(y.m >> 1, d);
   if (x.s == y.s) return xf_norm(x.s, x.e + 1, vx + vy);
   return xf_norm(x.s, x.e + 1, vx - vy);
 }
@@ -46,7 +50,7 @@ XF xf_div(const XF& a, const XF& b) {
     q = (q << 1) | bit;
     r <<= 1;
   }
-  return xf_norm(a.s != b.s, a.e - b.e, q);
+  return xf_norm(a.s != b.s, a.e - b.e, q | (r != 0));  // sticky remainder
 }
 
 // Newton step from the 64-bit square root: s' = (s + a/s) / 2.

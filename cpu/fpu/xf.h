@@ -49,7 +49,7 @@ inline F80 xf_round(Env& env, const XF& a) {
   if (a.zero()) return f80_zero(a.s);
   Env e2 = env;
   e2.prec = 64;
-  F80 r = round_f80(e2, a.s, a.e, a.m | 1);  // the sticky bit: results are never exact here
+  F80 r = round_f80(e2, a.s, a.e, a.m);
   env.exc |= e2.exc;
   env.c1 = e2.c1;
   return r;
