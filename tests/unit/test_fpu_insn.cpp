@@ -289,6 +289,14 @@ TEST(FpuInsn, EnvironmentProtectedModeLayouts) {
   EXPECT_EQ(rd32(s, kData + 0x40 + 24) & 0xFFFF, 0x0000u);  // FDS: FLD1 has no memory operand
 }
 
+TEST(FpuInsn, PowerOnState) {
+  FpuState f;
+  power_on_state(f);
+  EXPECT_EQ(f.fcw, 0x0040);
+  EXPECT_EQ(full_tag_word(f), 0x5555);
+  EXPECT_EQ(f.fsw, 0);
+}
+
 TEST(FpuInsn, WaitingFinitDecodesAsWaitPlusFninit) {
   // FLD1; FINIT (9B DB E3); HLT
   Snippet s({0xD9, 0xE8, 0x9B, 0xDB, 0xE3, 0xF4});
