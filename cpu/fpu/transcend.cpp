@@ -18,7 +18,7 @@ bool tiny_enough(const XF& term, const XF& sum) { return term.zero() || term.e <
 XF xf_expm1(const XF& t) {
   XF sum = t, term = t;
   for (int k = 2; k < 80; ++k) {
-    term = xf_div(xf_mul(term, t), xf_int(k));
+    term = xf_div_small(xf_mul(term, t), uint32_t(k));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -31,7 +31,7 @@ XF xf_2atanh(const XF& s) {
   XF pw = s, sum = s;
   for (int k = 1; k < 200; ++k) {
     pw = xf_mul(pw, s2);
-    XF term = xf_div(pw, xf_int(2 * k + 1));
+    XF term = xf_div_small(pw, uint32_t(2 * k + 1));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -50,7 +50,7 @@ XF xf_log2(const XF& x) {
   }
   const XF one = xf_int(1);
   XF ln = xf_2atanh(xf_div(xf_sub(m, one), xf_add(m, one)));
-  return xf_add(xf_int(k), xf_div(ln, xf_ln2()));
+  return xf_add(xf_int(k), xf_mul(ln, xf_log2e()));
 }
 
 // atan(z) for 0 <= z <= 1, by two half-angle reductions and the series.
@@ -62,7 +62,7 @@ XF xf_atan(const XF& z) {
   XF pw = w, sum = w;
   for (int k = 1; k < 100; ++k) {
     pw = xf_neg(xf_mul(pw, w2));
-    XF term = xf_div(pw, xf_int(2 * k + 1));
+    XF term = xf_div_small(pw, uint32_t(2 * k + 1));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -73,7 +73,7 @@ XF xf_sin_series(const XF& r) {  // |r| <= pi/4
   const XF r2 = xf_mul(r, r);
   XF term = r, sum = r;
   for (int k = 1; k < 40; ++k) {
-    term = xf_neg(xf_div(xf_mul(term, r2), xf_int((2 * k) * (2 * k + 1))));
+    term = xf_neg(xf_div_small(xf_mul(term, r2), uint32_t((2 * k) * (2 * k + 1))));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -84,7 +84,7 @@ XF xf_cos_series(const XF& r) {
   const XF r2 = xf_mul(r, r);
   XF term = xf_int(1), sum = term;
   for (int k = 1; k < 40; ++k) {
-    term = xf_neg(xf_div(xf_mul(term, r2), xf_int((2 * k - 1) * (2 * k))));
+    term = xf_neg(xf_div_small(xf_mul(term, r2), uint32_t((2 * k - 1) * (2 * k))));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -240,7 +240,7 @@ F80 fyl2xp1(Env& env, F80 x, F80 y) {
   }
   XF L;
   if (xx.e < -1) {  // |x| < 1/2: ln(1+x) = 2 atanh(x / (2 + x)) keeps the relative precision
-    L = xf_div(xf_2atanh(xf_div(xx, xf_add(xf_int(2), xx))), xf_ln2());
+    L = xf_mul(xf_2atanh(xf_div(xx, xf_add(xf_int(2), xx))), xf_log2e());
   } else {
     L = xf_log2(xf_add(one, xx));
   }
@@ -364,7 +364,7 @@ bool fptan(Env& env, F80 a, F80* t) {
   if (q == 0 && r.e < -40) {
     // tan r = r + r^3/3 + ...: the quotient of the two series would lose the direction of
     // the tiny correction.
-    tv = xf_add(r, xf_div(xf_mul(r, xf_mul(r, r)), xf_int(3)));
+    tv = xf_add(r, xf_div_small(xf_mul(r, xf_mul(r, r)), 3));
   } else {
     XF sr = xf_sin_series(r), cr = xf_cos_series(r);
     tv = (q & 1) ? xf_neg(xf_div(cr, sr)) : xf_div(sr, cr);

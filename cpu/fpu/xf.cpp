@@ -53,7 +53,18 @@ XF xf_div(const XF& a, const XF& b) {
   return xf_norm(a.s != b.s, a.e - b.e, q | (r != 0));  // sticky remainder
 }
 
-// Newton step from the 64-bit square root: s' = (s + a/s) / 2.
+XF xf_div_small(const XF& a, uint32_t k) {
+  if (a.zero() || k == 1) return a;
+  u128 q = a.m / k;
+  uint64_t r = uint64_t(a.m % k);
+  const int s = clz128(q);  // at most 32: refill the vacated low bits from the remainder
+  const u128 rs = u128(r) << s;
+  q = (q << s) | (rs / k);
+  const bool sticky = (rs % k) != 0;
+  return XF{a.s, a.e - s, q | sticky};
+}
+
+// One Newton step from the 64-bit square root: s' = (s + a/s) / 2.
 XF xf_sqrt(const XF& a) {
   if (a.zero()) return a;
   Env env;
@@ -62,7 +73,7 @@ XF xf_sqrt(const XF& a) {
   const int32_t k = (a.e / 2) * 2;
   F80 top = make_f80(false, kExpBias + (a.e - k), uint64_t(a.m >> 64));
   XF s = xf_ldexp(xf_from(sqrt(env, top)), k / 2);
-  for (int i = 0; i < 2; ++i) s = xf_ldexp(xf_add(s, xf_div(a, s)), -1);
+  s = xf_ldexp(xf_add(s, xf_div(a, s)), -1);  // 64 -> ~126 good bits
   return s;
 }
 
@@ -82,11 +93,20 @@ const XF& xf_ln2() {
     XF pw = third, sum = third;
     for (int k = 1; k < 45; ++k) {
       pw = xf_mul(pw, ninth);
-      sum = xf_add(sum, xf_div(pw, xf_int(2 * k + 1)));
+      sum = xf_add(sum, xf_div_small(pw, uint32_t(2 * k + 1)));
     }
     return xf_ldexp(sum, 1);
   }();
   return ln2;
+}
+
+}  // namespace rz::fp
+
+namespace rz::fp {
+
+const XF& xf_log2e() {
+  static const XF v = xf_div(xf_int(1), xf_ln2());
+  return v;
 }
 
 }  // namespace rz::fp
