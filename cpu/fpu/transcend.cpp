@@ -40,13 +40,14 @@ XF xf_2atanh(const XF& s) {
 
 // log2 of a positive finite value.
 XF xf_log2(const XF& x) {
-  // x = 2^k * m with m in [sqrt(1/2), sqrt(2)).
+  // x = 2^k * m with m in [sqrt(1/2), sqrt(2)), so that x near 1 keeps k = 0 and log2(m)
+  // its full relative precision.
   int32_t k = x.e;
-  XF m{false, 0, x.m};
-  constexpr u128 kSqrtHalf = u128(0xB504F333F9DE6484ull) << 64;  // sqrt(2)/2 * 2^128
-  if (m.m < kSqrtHalf) {
-    --k;
-    m.e = 1;
+  XF m{false, 0, x.m};                                           // m in [1, 2)
+  constexpr u128 kSqrt2 = u128(0xB504F333F9DE6484ull) << 64;     // sqrt(2) in m's scale
+  if (m.m >= kSqrt2) {
+    ++k;
+    m.e = -1;
   }
   const XF one = xf_int(1);
   XF ln = xf_2atanh(xf_div(xf_sub(m, one), xf_add(m, one)));
