@@ -40,6 +40,10 @@ uint8_t seg_index(ZydisRegister r) {
 
 uint8_t override_segment(uint64_t attrs, bool* present) {
   *present = true;
+  // Zydis reports a 3E prefix on an indirect CALL/JMP as CET's NOTRACK instead of a DS
+  // override.  A P6 has no CET: 3E is a DS override there (SingleStepTests FF.2/FF.4 use
+  // "3E FF 12" = CALL word [DS:BP+SI]).
+  if (attrs & ZYDIS_ATTRIB_HAS_NOTRACK) return DS;
   if (attrs & ZYDIS_ATTRIB_HAS_SEGMENT_ES) return ES;
   if (attrs & ZYDIS_ATTRIB_HAS_SEGMENT_CS) return CS;
   if (attrs & ZYDIS_ATTRIB_HAS_SEGMENT_SS) return SS;
@@ -130,7 +134,8 @@ DecodeStatus decode_insn(const uint8_t* bytes, size_t n, DecodeMode mode, Insn& 
       out.index = gpr_index(o.mem.index);
       out.scale = o.mem.scale == 8 ? 3 : o.mem.scale == 4 ? 2 : o.mem.scale == 2 ? 1 : 0;
       out.disp = o.mem.disp.has_displacement ? uint32_t(o.mem.disp.value) : 0;
-      if (o.mem.type == ZYDIS_MEMOP_TYPE_MEM) out.seg = seg_index(o.mem.segment);
+      if (o.mem.type == ZYDIS_MEMOP_TYPE_MEM)
+        out.seg = (attrs & ZYDIS_ATTRIB_HAS_NOTRACK) ? uint8_t(DS) : seg_index(o.mem.segment);
       else if (!ovr) out.seg = (out.base == EBP || out.base == ESP) ? SS : DS;
       out.is_mem = 1;
     } else if (o.type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {

@@ -1,5 +1,6 @@
 // cpu/memory.cpp: slow paths of guest memory access (TLB misses, page crossings, MMIO).
 #include "cpu/cpu.h"
+#include "cpu/debug.h"
 
 namespace rz {
 
@@ -14,7 +15,26 @@ uint32_t translate_or_fault(Cpu& c, uint32_t lin, Access kind, bool user) {
 
 }  // namespace
 
+namespace {
+uint32_t read_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, bool user);
+void write_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user);
+}  // namespace
+
+// Data breakpoints: watched pages never enter the TLB, so checking here sees every access.
 uint32_t read_lin_slow(Cpu& c, uint32_t lin, unsigned size, bool user) {
+  uint32_t v = read_lin_slow_inner(c, lin, size, user);
+  if (__builtin_expect(c.dr[7] & 0xFF, 0)) check_data_breakpoints(c, lin, size, false);
+  return v;
+}
+
+void write_lin_slow(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user) {
+  write_lin_slow_inner(c, lin, size, v, user);
+  if (__builtin_expect(c.dr[7] & 0xFF, 0)) check_data_breakpoints(c, lin, size, true);
+}
+
+namespace {
+
+uint32_t read_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, bool user) {
   uint32_t first = 0x1000 - (lin & 0xFFF);
   if (first >= size) {
     if (uint8_t* p = c.mmu->lookup(lin, Access::Read, user)) {
@@ -32,13 +52,17 @@ uint32_t read_lin_slow(Cpu& c, uint32_t lin, unsigned size, bool user) {
   return lo | (hi << (8 * first));
 }
 
+}  // namespace
+
 void probe_write(Cpu& c, uint32_t lin, unsigned size, bool user) {
   translate_or_fault(c, lin, Access::Write, user);
   uint32_t first = 0x1000 - (lin & 0xFFF);
   if (first < size) translate_or_fault(c, lin + first, Access::Write, user);
 }
 
-void write_lin_slow(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user) {
+namespace {
+
+void write_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user) {
   uint32_t first = 0x1000 - (lin & 0xFFF);
   if (first >= size) {
     c.mmu->phys().write(translate_or_fault(c, lin, Access::Write, user), size, v);
@@ -49,6 +73,8 @@ void write_lin_slow(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user) 
   c.mmu->phys().write(p1, first, v);
   c.mmu->phys().write(p2, size - first, v >> (8 * first));
 }
+
+}  // namespace
 
 void segment_fault(Cpu& c, unsigned seg) {
   raise_fault(c, seg == SS ? kSS : kGP, 0);

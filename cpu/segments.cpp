@@ -17,7 +17,8 @@ void seg_refresh(const Cpu& c, Segment& s, unsigned which) {
     } else {
       writable = ar & 0x02;
     }
-    if (which != CS && (s.sel & ~3u) == 0) readable = writable = false;  // null selector
+    // A null selector loaded in protected mode clears P in the cache (cpu/protected.cpp), so
+    // caches left from real mode stay usable until reloaded, as on hardware.
   }
   const bool expand_down = !code && (ar & 0x04) && s_bit;
   int64_t span;
@@ -62,6 +63,7 @@ void Cpu::reset() {
   FpuState keep_fpu{};  // FINIT state
   s = CpuState{};
   s.fpu = keep_fpu;
+  cr0 = CR0_ET | CR0_CD | CR0_NW;  // SDM vol. 3 table 9-1: 60000010H after RESET
   for (unsigned i = 0; i < kNumSegs; ++i) {
     seg[i] = Segment{};
     seg[i].ar = 0x93;

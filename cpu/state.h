@@ -104,7 +104,8 @@ struct CpuState {
   // Run-state.
   bool halted = false;
   bool shutdown = false;      // triple fault: the machine resets (or stops with -no-reboot)
-  uint8_t inhibit_irq = 0;    // 1 after MOV SS/POP SS/STI: no interrupts/#DB before the next
+  uint8_t inhibit_irq = 0;    // 1 after STI: no interrupts before the next instruction ends;
+                              // 2 after MOV SS/POP SS: no interrupts and no #DB either
   bool stop_block = false;    // leave the current block after this instruction
   uint32_t pending_dbg = 0;   // DR6 bits of a debug trap to deliver after this instruction
   PendingException exc;

@@ -1,11 +1,17 @@
 // devices/scheduler.h: the one virtual clock.  Time is a signed 64-bit count of virtual
 // nanoseconds; devices arm events at absolute times; nothing reads the wall clock
 // (style.md practice 8).  The machine advances it as instructions retire.
+//
+// Events live in a binary heap of (time, id) plus a hash map from id to callback.
+// schedule_at is O(log n), cancel is O(1) (the heap entry dies lazily), next_event and
+// advance_to pop dead entries as they surface; when dead entries outnumber live ones
+// the heap is rebuilt, so devices that re-arm constantly cannot grow it without bound.
+// Events due at the same time fire in the order they were scheduled.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <queue>
+#include <unordered_map>
 #include <vector>
 
 namespace rz {
@@ -18,11 +24,13 @@ class Scheduler {
   // Run `fn` when the clock reaches `when` (absolute ns).  Returns an id for cancel().
   EventId schedule_at(int64_t when, std::function<void()> fn);
   EventId schedule_in(int64_t delta, std::function<void()> fn) { return schedule_at(now_ + delta, std::move(fn)); }
+  // Cancelling an id that already fired or was cancelled is harmless.
   void cancel(EventId id);
   // Time of the earliest pending event, or INT64_MAX.
-  int64_t next_event() ;
+  int64_t next_event();
   // Advance to `t`, firing every event due on the way, in time order.
   void advance_to(int64_t t);
+  size_t pending() const { return live_.size(); }
 
  private:
   struct Ev {
@@ -30,11 +38,17 @@ class Scheduler {
     EventId id;
     bool operator>(const Ev& o) const { return when != o.when ? when > o.when : id > o.id; }
   };
-  std::priority_queue<Ev, std::vector<Ev>, std::greater<Ev>> heap_;
-  std::vector<std::pair<EventId, std::function<void()>>> live_;  // small: linear search
+  struct Live {
+    int64_t when;
+    std::function<void()> fn;
+  };
+  void pop_top();
+  void rebuild();
+
+  std::vector<Ev> heap_;  // min-heap by (when, id)
+  std::unordered_map<EventId, Live> live_;
   int64_t now_ = 0;
   EventId next_id_ = 1;
-  std::function<void()> take(EventId id);
 };
 
 }  // namespace rz

@@ -1,6 +1,8 @@
 // frontend/boot.cpp
 #include "frontend/boot.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,6 +15,10 @@
 namespace rz {
 
 std::vector<uint8_t> read_file(const std::string& path, const char* what) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0)
+    throw std::runtime_error(path + ": cannot open " + what + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + ": " + what + " is not a regular file");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error(path + ": cannot open " + what + ": " + std::strerror(errno));
   std::vector<uint8_t> v((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());

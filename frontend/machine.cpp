@@ -1,6 +1,8 @@
 // frontend/machine.cpp
 #include "frontend/machine.h"
 
+#include "frontend/boot.h"
+
 #include <chrono>
 #include <climits>
 #include <fstream>
@@ -15,10 +17,7 @@ Machine::Machine(const MachineConfig& cfg)
 Machine::~Machine() = default;
 
 void Machine::load_bios_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error(path + ": cannot open BIOS image");
-  std::vector<uint8_t> img((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  load_bios_image(std::move(img), path);
+  load_bios_image(read_file(path, "BIOS image"), path);
 }
 
 void Machine::load_bios_image(std::vector<uint8_t> img, const std::string& name) {

@@ -82,6 +82,12 @@ void Mmu::protect_code_page(uint32_t ppage) {
   }
 }
 
+void Mmu::set_watch_pages(const uint32_t* pages, unsigned n) {
+  nwatch_ = n > 8 ? 8 : n;
+  for (unsigned k = 0; k < nwatch_; ++k) watch_[k] = pages[k];
+  flush(false);
+}
+
 bool Mmu::translate(uint32_t lin, Access kind, bool user, uint32_t& phys, PageFault& pf) {
   const bool write = kind == Access::Write;
   const uint32_t a20 = phys_.a20_mask();
@@ -142,7 +148,9 @@ bool Mmu::translate(uint32_t lin, Access kind, bool user, uint32_t& phys, PageFa
 
   phys = page_base | (lin & 0xFFF);
 
-  // Fill the TLB entry when the page is plain memory.
+  // Fill the TLB entry when the page is plain memory (and not watched by a breakpoint).
+  for (unsigned k = 0; k < nwatch_; ++k)
+    if (watch_[k] == (lin >> 12)) return true;
   uint8_t* rd = phys_.page_for_read(page_base);
   if (!rd) return true;
   uint8_t* wr = dirty && !phys_.is_code_page(page_base >> 12) ? phys_.page_for_write(page_base)

@@ -97,6 +97,10 @@ class Mmu {
   // Drop write tags that map physical page `ppage` (it now holds translated code).
   void protect_code_page(uint32_t ppage);
 
+  // Linear pages watched by data breakpoints (DR0-DR3): never cached in the TLB, so every
+  // access to them takes the slow path, where the CPU compares addresses.  n <= 8.
+  void set_watch_pages(const uint32_t* pages, unsigned n);
+
   const TlbStats& stats() const { return stats_; }
   TlbStats& stats() { return stats_; }
 
@@ -111,6 +115,8 @@ class Mmu {
   bool paging_ = false, wp_ = false, pse_ = false, pge_ = false;
   uint32_t cr3_ = 0;
   uint32_t large_count_ = 0;
+  uint32_t watch_[8] = {};
+  unsigned nwatch_ = 0;
   TlbStats stats_;
   TlbEntry tlb_[kTlbSize];
 };

@@ -1,6 +1,7 @@
 // translator/engine.cpp: block building, the block cache and the interpreter run loop.
 #include "translator/engine.h"
 
+#include "cpu/debug.h"
 #include "cpu/interrupts.h"
 #include "cpu/table.h"
 
@@ -282,7 +283,20 @@ void Engine::step() {
   const bool tf_before = c.eflags & TF;
   const uint8_t inhibited = c.inhibit_irq;
   c.inhibit_irq = 0;
+  // EFLAGS.RF suppresses instruction breakpoints for this one instruction and is cleared
+  // as it starts (IRET may set it again for the next one).
+  // inhibit_irq == 2 (after MOV SS/POP SS) also holds debug exceptions: traps of that
+  // instruction were kept in pending_dbg and are delivered after this one.
+  const bool rf = c.eflags & RF;
+  c.eflags &= ~RF;
+  if (inhibited != 2) c.pending_dbg = 0;
   const uint32_t lin = c.seg[CS].base + c.eip;
+  if (__builtin_expect(c.dr[7] & 0xFF, 0) && !rf && inhibited != 2) {
+    if (uint32_t hits = insn_breakpoint_hits(c, lin)) {
+      c.dr[6] |= hits;  // fault-class #DB before the instruction executes
+      raise_fault(c, kDB);
+    }
+  }
   uint8_t buf[16];
   if (c.eip > c.seg[CS].limit) raise_gp0(c);
   size_t n = fetch_bytes(lin, buf, true);
@@ -293,7 +307,7 @@ void Engine::step() {
   if (st == DecodeStatus::TooLong || st == DecodeStatus::NeedMore) raise_gp0(c);
   if (uint64_t(c.eip) + insn.len - 1 > c.seg[CS].limit) raise_gp0(c);
   if (st == DecodeStatus::Invalid) raise_ud(c);
-  exec_one(insn, row, tf_before && !inhibited);
+  exec_one(insn, row, tf_before);
 }
 
 void Engine::exec_one(const Insn& i, const OpRow* row, bool tf_before) {
@@ -303,8 +317,16 @@ void Engine::exec_one(const Insn& i, const OpRow* row, bool tf_before) {
   c.stop_block = false;
   i.fn(c, i);
   if (!(row->attrs & kControl)) c.eip += i.len;
-  if (tf_before) {
-    c.dr[6] |= kDebugTrapBS;
+  // Trap-class #DB after the instruction: single-step (BS) and data breakpoints (B0-B3).
+  uint32_t dbg = c.pending_dbg;
+  if (tf_before) dbg |= kDebugTrapBS;
+  if (c.inhibit_irq == 2) {  // MOV SS/POP SS: hold the traps for one more instruction
+    c.pending_dbg = dbg;
+    return;
+  }
+  c.pending_dbg = 0;
+  if (dbg) {
+    c.dr[6] |= dbg;
     c.exc = PendingException{kDB, false, 0};
     c.deliver_pending_exception();
   }
@@ -320,6 +342,7 @@ uint64_t Engine::run(uint64_t max_insns) {
   stop_requested_ = false;
   if (setjmp(jb)) {
     // A guest exception left a handler: deliver it (which may fault again and land here).
+    c.pending_dbg = 0;  // data-breakpoint hits of a faulting instruction do not count
     c.deliver_pending_exception();
   }
   while (c.icount < target && !c.halted && !c.shutdown && !stop_requested_) {
@@ -342,6 +365,7 @@ uint64_t Engine::run(uint64_t max_insns) {
       step();  // near the CS limit: one instruction at a time, checked precisely
       continue;
     }
+    c.eflags &= ~RF;  // RF lasts for one instruction; no breakpoints are armed here
     exec_block(*b);
   }
   graveyard_.clear();

@@ -1,0 +1,71 @@
+// cpu/cpuid.cpp: the CPUID leaves of a Pentium II (SDM vol. 2 "CPUID"; Intel AP-485).
+//
+// The EDX feature list is one table with a reason per bit, so turning a feature on when
+// its implementation lands is a one-line change.
+#include "cpu/cpuid.h"
+
+namespace rz {
+
+namespace {
+
+struct Feature {
+  uint8_t bit;
+  bool on;
+  const char* name;  // and why it is on or off
+};
+
+constexpr Feature kFeaturesEdx[] = {
+    {0, false, "FPU: x87 not complete yet (the FPU work turns it on)"},
+    {1, false, "VME: virtual-8086 mode extensions (CR4.VME/PVI) not implemented"},
+    {2, true, "DE: debug extensions, CR4.DE and I/O breakpoints"},
+    {3, true, "PSE: 4 MiB pages (mmu/)"},
+    {4, true, "TSC: RDTSC and the time-stamp counter MSR"},
+    {5, true, "MSR: RDMSR/WRMSR"},
+    {6, false, "PAE: physical address extension not implemented"},
+    {7, false, "MCE: machine-check exception not implemented"},
+    {8, true, "CX8: CMPXCHG8B (cpu/ops_move.cpp)"},
+    {9, false, "APIC: no local APIC"},
+    // bit 10 reserved
+    {11, true, "SEP: SYSENTER/SYSEXIT (model 3 stepping 3 is past the PPro erratum)"},
+    {12, false, "MTRR: memory-type range registers not implemented"},
+    {13, true, "PGE: global pages (CR4.PGE)"},
+    {14, false, "MCA: machine-check architecture not implemented"},
+    {15, true, "CMOV: CMOVcc (cpu/ops_move.cpp); FCMOV also needs FPU"},
+    {16, false, "PAT: a Pentium III feature"},
+    {17, false, "PSE-36: a Pentium III feature"},
+    {23, false, "MMX: not complete yet"},
+    {24, false, "FXSR: FXSAVE/FXRSTOR not complete yet"},
+    {25, false, "SSE: not complete yet"},
+    {26, false, "SSE2: not complete yet"},
+};
+
+constexpr uint32_t features_edx() {
+  uint32_t v = 0;
+  for (const Feature& f : kFeaturesEdx)
+    if (f.on) v |= 1u << f.bit;
+  return v;
+}
+
+// Leaf 2 of a Pentium II with 512 KiB L2: AL = 1 (one CPUID(2) call suffices), then the
+// descriptors 01h (ITLB 4K, 32 entries), 02h (ITLB 4M, 2 entries), 03h (DTLB 4K, 64
+// entries), 43h (L2 512 KiB, 4-way, 32-byte lines), 08h (L1 I 16 KiB), 04h (DTLB 4M, 8
+// entries), 0Ch (L1 D 16 KiB).  EBX and ECX hold no descriptors (null bytes).
+constexpr CpuidResult kLeaf2 = {0x03020101u, 0, 0, 0x0C040843u};
+
+// "GenuineIntel" in EBX, EDX, ECX order.
+constexpr CpuidResult kLeaf0 = {kCpuidMaxLeaf, 0x756E6547u /*Genu*/, 0x6C65746Eu /*ntel*/,
+                                0x49656E69u /*ineI*/};
+
+}  // namespace
+
+uint32_t cpuid_features_edx() { return features_edx(); }
+
+CpuidResult cpuid_query(uint32_t leaf) {
+  switch (leaf) {
+    case 0: return kLeaf0;
+    case 1: return {kCpuidSignature, 0, 0, features_edx()};
+    default: return kLeaf2;  // leaf 2, and every leaf beyond the highest basic one
+  }
+}
+
+}  // namespace rz

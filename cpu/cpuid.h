@@ -1,0 +1,27 @@
+// cpu/cpuid.h: what CPUID reports.  ringzero presents itself as a Pentium II (P6 family);
+// the feature bits say only what the emulator really implements (table in cpu/cpuid.cpp).
+#pragma once
+
+#include <cstdint>
+
+namespace rz {
+
+struct CpuidResult {
+  uint32_t eax, ebx, ecx, edx;
+};
+
+// Family 6, model 3, stepping 3: Pentium II "Klamath" (also the EDX value after RESET,
+// set in Cpu::reset()).
+constexpr uint32_t kCpuidSignature = 0x0633;
+// Highest basic leaf of a Pentium II.
+constexpr uint32_t kCpuidMaxLeaf = 2;
+
+// CPUID.1:EDX, built from the feature table.
+uint32_t cpuid_features_edx();
+
+// The four registers CPUID returns for `leaf` (EAX input).  Leaves above the highest basic
+// leaf (including 8000_0000h and up, which a Pentium II does not have) return the data of
+// the highest basic leaf, as the SDM says P6-family processors do.
+CpuidResult cpuid_query(uint32_t leaf);
+
+}  // namespace rz

@@ -1,0 +1,96 @@
+// devices/pc_board.cpp: creating and wiring the PC/AT legacy devices.  See pc_board.h.
+#include "devices/pc_board.h"
+
+namespace rz {
+
+int64_t pc_calendar_seconds(int64_t year, unsigned month, unsigned day, unsigned hour,
+                            unsigned minute, unsigned second) {
+  return rtc_days_from_civil(year, month, day) * 86400 + int64_t(hour) * 3600 +
+         int64_t(minute) * 60 + second;
+}
+
+PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConfig& cfg)
+    : mem_(mem), pit_(sched), rtc_(sched, cfg.rtc_start_seconds), kbc_(sched), dma_(mem) {
+  pic_.map_ports(bus);
+  pit_.map_ports(bus);
+  rtc_.map_ports(bus);
+  kbc_.map_ports(bus);
+  dma_.map_ports(bus);
+  port92_.map_ports(bus);
+  post_.map_ports(bus);
+
+  pit_.irq0().connect(pic_.input(0));
+  kbc_.irq1().connect(pic_.input(1));
+  rtc_.irq8().connect(pic_.input(8));
+  kbc_.irq12().connect(pic_.input(12));
+  if (cfg.com1) {
+    com1_ = std::make_unique<Uart16550>(sched, 0x3F8);
+    com1_->map_ports(bus);
+    com1_->irq().connect(pic_.input(4));
+  }
+  if (cfg.com2) {
+    com2_ = std::make_unique<Uart16550>(sched, 0x2F8);
+    com2_->map_ports(bus);
+    com2_->irq().connect(pic_.input(3));
+  }
+
+  kbc_.on_a20([this](bool) { update_a20(); });
+  port92_.on_a20([this](bool) { update_a20(); });
+  kbc_.on_reset([this] { request_reset(); });
+  port92_.on_reset([this] { request_reset(); });
+  update_a20();
+
+  // CMOS as the firmware expects it.
+  uint64_t below = cfg.ram_below_4g ? cfg.ram_below_4g : mem.ram_size();
+  rtc_.set_memory(below, cfg.ram_above_4g);
+  rtc_.set_equipment(cfg.equipment);
+  rtc_.set_boot_order(cfg.boot_order, cfg.boot_count, cfg.skip_floppy_signature);
+  rtc_.set_cpu_count(cfg.cpus);
+  rtc_.update_checksum();
+}
+
+void PcBoard::update_a20() {
+  bool on = kbc_.a20() || port92_.a20();
+  if (on == a20_ && mem_.a20() == on) return;
+  a20_ = on;
+  mem_.set_a20(on);
+  if (a20_cb_) a20_cb_(on);
+}
+
+void PcBoard::request_reset() {
+  if (reset_cb_) reset_cb_();
+}
+
+void PcBoard::set_serial_backend(unsigned n, CharBackend* b) {
+  if (Uart16550* u = com(n)) u->set_backend(b);
+}
+
+void PcBoard::poll_serial() {
+  if (com1_) com1_->poll_backend();
+  if (com2_) com2_->poll_backend();
+}
+
+void PcBoard::serialize(Serializer& s) {
+  // Sources before the PIC, so the PIC's own saved view of its inputs wins on load.
+  pit_.serialize(s);
+  rtc_.serialize(s);
+  kbc_.serialize(s);
+  if (com1_) com1_->serialize(s);
+  if (com2_) com2_->serialize(s);
+  dma_.serialize(s);
+  port92_.serialize(s);
+  post_.serialize(s);
+  pic_.serialize(s);
+  s(a20_);
+  if (s.loading()) {
+    mem_.set_a20(a20_);
+    if (a20_cb_) a20_cb_(a20_);
+  }
+}
+
+std::unique_ptr<PcBoard> build_pc_board(PortBus& bus, Scheduler& sched, PhysMem& mem,
+                                        const PcBoardConfig& cfg) {
+  return std::make_unique<PcBoard>(bus, sched, mem, cfg);
+}
+
+}  // namespace rz

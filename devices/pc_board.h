@@ -1,0 +1,108 @@
+// devices/pc_board.h: the PC/AT schematic.  One constructor creates the legacy devices
+// of a PIIX-era PC on a PortBus + Scheduler + PhysMem and wires them the way the
+// motherboard does:
+//   PIT OUT0 -> IRQ0, i8042 keyboard -> IRQ1, slave PIC -> IRQ2 (cascade),
+//   COM2 -> IRQ3, COM1 -> IRQ4, RTC -> IRQ8, i8042 mouse -> IRQ12;
+//   A20 = i8042 output port bit 1 OR port 0x92 bit 1 (applied to PhysMem);
+//   CPU reset requests from the i8042 (0xFE, output port) and port 0x92 bit 0.
+// The integrator connects intr()/inta() and the reset callback to the CPU, and the
+// frontend feeds keyboard, mouse and serial input through the accessors.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "devices/bus.h"
+#include "devices/char_backend.h"
+#include "devices/dma.h"
+#include "devices/i8042.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/rtc.h"
+#include "devices/scheduler.h"
+#include "devices/serialize.h"
+#include "devices/sysctl.h"
+#include "devices/uart.h"
+#include "mmu/phys.h"
+
+namespace rz {
+
+struct PcBoardConfig {
+  // RTC calendar seconds since 1970-01-01 00:00 at the board's creation.  The owner
+  // passes host local time, or kFixedRtcStart for a repeatable --clock=virtual run.
+  int64_t rtc_start_seconds = kFixedRtcStart;
+  uint64_t ram_below_4g = 0;  // 0: PhysMem::ram_size()
+  uint64_t ram_above_4g = 0;
+  unsigned cpus = 1;
+  uint8_t boot_order[3] = {2, 3, 1};  // hard disk, CD-ROM, floppy
+  unsigned boot_count = 3;
+  bool skip_floppy_signature = true;
+  uint8_t equipment = 0x06;  // FPU present, PS/2 mouse; no floppy (the FDC adds it)
+  bool com1 = true, com2 = true;
+
+  // 2000-01-01 00:00:00.
+  static constexpr int64_t kFixedRtcStart = 946684800;
+};
+
+// Calendar seconds for a date and time (what PcBoardConfig::rtc_start_seconds wants).
+int64_t pc_calendar_seconds(int64_t year, unsigned month, unsigned day, unsigned hour,
+                            unsigned minute, unsigned second);
+
+class PcBoard {
+ public:
+  PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConfig& cfg);
+  PcBoard(const PcBoard&) = delete;
+  PcBoard& operator=(const PcBoard&) = delete;
+
+  // The CPU side.
+  bool intr() const { return pic_.int_output(); }
+  uint8_t inta() { return pic_.acknowledge(); }
+  void on_intr_change(std::function<void(bool)> f) { pic_.on_output(std::move(f)); }
+  void on_reset(std::function<void()> f) { reset_cb_ = std::move(f); }
+  void on_a20(std::function<void(bool)> f) { a20_cb_ = std::move(f); }
+  bool a20() const { return a20_; }
+  bool nmi_masked() const { return rtc_.nmi_masked(); }
+
+  // Input from the host.
+  Ps2Keyboard& keyboard() { return kbc_.keyboard(); }
+  Ps2Mouse& mouse() { return kbc_.mouse(); }
+  Uart16550* com(unsigned n) { return n == 0 ? com1_.get() : n == 1 ? com2_.get() : nullptr; }
+  void set_serial_backend(unsigned n, CharBackend* b);
+  void poll_serial();  // pull input from the serial back-ends
+
+  // The devices, for other boards' parts (IDE/FDC use the PIC inputs and DMA).
+  IrqSink* irq_input(unsigned irq) { return pic_.input(irq); }
+  DualPic& pic() { return pic_; }
+  Pit& pit() { return pit_; }
+  Rtc& rtc() { return rtc_; }
+  I8042& kbc() { return kbc_; }
+  DmaController& dma() { return dma_; }
+  PostPort& post() { return post_; }
+  SystemControlA& port92() { return port92_; }
+
+  void serialize(Serializer& s);
+
+ private:
+  void update_a20();
+  void request_reset();
+
+  PhysMem& mem_;
+  DualPic pic_;
+  Pit pit_;
+  Rtc rtc_;
+  I8042 kbc_;
+  DmaController dma_;
+  SystemControlA port92_;
+  PostPort post_;
+  std::unique_ptr<Uart16550> com1_, com2_;
+  bool a20_ = true;
+  std::function<void(bool)> a20_cb_;
+  std::function<void()> reset_cb_;
+};
+
+// The schematic as one call.
+std::unique_ptr<PcBoard> build_pc_board(PortBus& bus, Scheduler& sched, PhysMem& mem,
+                                        const PcBoardConfig& cfg);
+
+}  // namespace rz

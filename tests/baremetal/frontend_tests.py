@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+# tests/baremetal/frontend_tests.py: command-line tests of the ringzero binary.
+#
+# Each case runs ringzero with bad input and asserts what a user should see: a non-zero exit
+# status and exactly one line on stderr that names the offending option or file.  The inputs
+# (ROM images of the wrong size, kernels with broken Multiboot headers...) are made in a
+# temporary directory.  Run one case with --case NAME, or all with --case all.
+import argparse
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+MB_MAGIC = 0x1BADB002
+
+
+def mb_header(flags, checksum=None, extra=b""):
+    if checksum is None:
+        checksum = (-(MB_MAGIC + flags)) & 0xFFFFFFFF
+    return struct.pack("<III", MB_MAGIC, flags, checksum) + extra
+
+
+def aout_kernel(load_addr=0x100000, bss=0x1000, flags=0x00010002, checksum=None, body=256):
+    """A flat a.out-kludge kernel whose header sits at offset 0 and loads at load_addr."""
+    size = 32 + body
+    fields = struct.pack("<IIIII", load_addr, load_addr, load_addr + size, load_addr + size + bss,
+                         load_addr + 32)
+    return mb_header(flags, checksum, fields) + b"\xf4" * body  # HLTs
+
+
+def elf_kernel(paddr=0x100000, filesz=0x100, memsz=0x200, machine=3, elfclass=1):
+    """A minimal ELF32 executable with one PT_LOAD and a Multiboot header (no kludge)."""
+    ehdr = b"\x7fELF" + bytes([elfclass, 1, 1, 0]) + bytes(8)
+    ehdr += struct.pack("<HHIIIIIHHHHHH", 2, machine, 1, paddr + 0x60, 52, 0, 0, 52, 32, 1, 0, 0, 0)
+    phdr = struct.pack("<IIIIIIII", 1, 0, paddr, paddr, filesz, memsz, 7, 0x1000)
+    img = ehdr + phdr + mb_header(0x00000002)
+    return img + b"\xf4" * (filesz - len(img))
+
+
+class Case:
+    def __init__(self, args, mentions, files=None):
+        self.args = args          # argv after the program name; "{dir}" is the temp directory
+        self.mentions = mentions  # texts the one stderr line must contain
+        self.files = files or {}  # name -> bytes, or None for a directory
+
+
+CASES = {
+    "no_args": Case([], ["-bios", "-kernel"]),
+    "unknown_option": Case(["-bios", "{dir}/rom.bin", "-frobnicate"], ["-frobnicate"],
+                           {"rom.bin": bytes(65536)}),
+    "bad_timeout": Case(["-kernel", "k", "-timeout", "soon"], ["-timeout", "soon"]),
+    "bad_memory": Case(["-kernel", "k", "-m", "0"], ["-m", "'0'"]),
+    "bad_clock": Case(["-kernel", "k", "--clock=sundial"], ["--clock", "sundial"]),
+    "bad_device": Case(["-kernel", "k", "-device", "sb16"], ["-device", "sb16"]),
+    "missing_argument": Case(["-bios"], ["-bios"]),
+    "bios_missing": Case(["-bios", "{dir}/nonexistent.rom"], ["{dir}/nonexistent.rom"]),
+    "bios_directory": Case(["-bios", "{dir}/adir"], ["{dir}/adir"], {"adir": None}),
+    "bios_wrong_size": Case(["-bios", "{dir}/odd.rom"], ["{dir}/odd.rom", "65537"],
+                            {"odd.rom": bytes(65537)}),
+    "bios_empty": Case(["-bios", "{dir}/empty.rom"], ["{dir}/empty.rom"], {"empty.rom": b""}),
+    "kernel_missing": Case(["-kernel", "{dir}/nokernel"], ["{dir}/nokernel"]),
+    "kernel_directory": Case(["-kernel", "{dir}/kdir"], ["{dir}/kdir"], {"kdir": None}),
+    "kernel_no_header": Case(["-kernel", "{dir}/k"], ["{dir}/k", "no Multiboot header"],
+                             {"k": bytes(16384)}),
+    "kernel_bad_checksum": Case(["-kernel", "{dir}/k"], ["{dir}/k", "checksum"],
+                                {"k": aout_kernel(checksum=0x12345678)}),
+    "kernel_video_flag": Case(["-kernel", "{dir}/k"], ["{dir}/k", "video"],
+                              {"k": aout_kernel(flags=0x00010006)}),
+    "kernel_unknown_flag": Case(["-kernel", "{dir}/k"], ["{dir}/k", "0x8"],
+                                {"k": aout_kernel(flags=0x0001000A)}),
+    "kernel_outside_ram": Case(["-m", "4", "-kernel", "{dir}/k"], ["{dir}/k", "outside guest RAM"],
+                               {"k": aout_kernel(load_addr=0x800000)}),
+    "kernel_in_hole": Case(["-kernel", "{dir}/k"], ["{dir}/k", "640 KiB"],
+                           {"k": aout_kernel(load_addr=0xB8000)}),
+    "kernel_bad_elf": Case(["-kernel", "{dir}/k"], ["{dir}/k", "i386"],
+                           {"k": elf_kernel(machine=62)}),
+    "kernel_not_elf": Case(["-kernel", "{dir}/k"], ["{dir}/k", "not an ELF"],
+                           {"k": b"\x00" * 64 + mb_header(0x00000002) + bytes(256)}),
+    "debugcon_bad_path": Case(["-kernel", "{dir}/k", "-debugcon", "file:{dir}/no/such/dir/out"],
+                              ["{dir}/no/such/dir/out"], {"k": aout_kernel()}),
+}
+
+
+def run_case(emulator, name):
+    case = CASES[name]
+    with tempfile.TemporaryDirectory() as d:
+        for fname, data in case.files.items():
+            path = os.path.join(d, fname)
+            if data is None:
+                os.mkdir(path)
+            else:
+                with open(path, "wb") as f:
+                    f.write(data)
+        args = [a.replace("{dir}", d) for a in case.args]
+        mentions = [m.replace("{dir}", d) for m in case.mentions]
+        try:
+            p = subprocess.run([emulator] + args, capture_output=True, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            print("%s: ringzero did not exit within 30 s" % name)
+            return False
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    problems = []
+    if p.returncode == 0:
+        problems.append("exit status 0, expected non-zero")
+    if p.returncode < 0:
+        problems.append("killed by signal %d" % -p.returncode)
+    if len(lines) != 1:
+        problems.append("expected one line on stderr, got %d" % len(lines))
+    for m in mentions:
+        if m not in p.stderr:
+            problems.append("stderr does not mention %r" % m)
+    print("%s: ringzero %s -> exit %d" % (name, " ".join(args), p.returncode))
+    print("  stderr: " + p.stderr.rstrip().replace("\n", "\n          "))
+    for pr in problems:
+        print("  problem: " + pr)
+    return not problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--emulator", required=True)
+    ap.add_argument("--case", required=True, help="a case name, or 'all'")
+    ap.add_argument("--list", action="store_true")
+    a = ap.parse_args()
+    if a.list:
+        print("\n".join(CASES))
+        return 0
+    names = list(CASES) if a.case == "all" else [a.case]
+    for n in names:
+        if n not in CASES:
+            print("unknown case " + n)
+            return 2
+    ok = [run_case(a.emulator, n) for n in names]
+    return 0 if all(ok) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+// tests/difftest/difftest.h: the host-CPU differential tester (rz_difftest).
+//
+// Random instances of instruction-table rows (cpu/table.h) run once on the host CPU (the
+// 32-bit helper native_helper.c) and once in ringzero (a Machine in flat 32-bit protected
+// mode at CPL 3, like the helper's Linux process), and the two final states are compared:
+// GPRs, EFLAGS (undefined flags masked), EIP, the data window and the exception vector.
+// Which rows are covered and why is in plan.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cpu/table.h"
+#include "tests/difftest/protocol.h"
+
+namespace rz::difftest {
+
+// splitmix64: small, fast, and reproducible from (seed, case number).
+struct Rng {
+  uint64_t s;
+  explicit Rng(uint64_t seed) : s(seed) {}
+  uint64_t next() {
+    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  uint32_t u32() { return uint32_t(next()); }
+  uint32_t below(uint32_t n) { return n ? uint32_t(next() % n) : 0; }
+  bool chance(unsigned percent) { return below(100) < percent; }
+  // A register or immediate value biased toward edge values (0, 1, -1, sign bits, powers
+  // of two, 0x7F/0x80/0xFF...), at a random width with random or extended upper bits.
+  uint32_t edgy();
+};
+
+// How a row is exercised (plan.cpp).
+enum class Kind : uint8_t {
+  Skip,    // not covered (reason in RowPlan::why)
+  Plain,   // operands from ModRM / immediates / fixed registers only
+  Stack,   // implicit stack accesses: ESP (and EBP for ENTER/LEAVE) point into the window
+  Branch,  // near control transfer: EIP is compared; targets stay in safe places
+  String,  // MOVS/CMPS/STOS/LODS/SCAS: ESI/EDI in the window, small ECX, REP prefixes
+};
+
+// The operand notation of a row's `form`, parsed.
+struct FormInfo {
+  bool modrm = false;     // the encoding has a ModRM byte
+  bool e = false;         // E operand (register or memory)
+  bool m_only = false;    // M operand (memory only)
+  bool r_only = false;    // R operand (register only)
+  int mem_size = 0;       // bytes of the memory operand: >0 fixed, -1 operand size, -2 2*osz
+                          // (BOUND), -3 osz+2 (far pointer)
+  bool byte_only = true;  // no operand depends on the operand size
+  int imm[2] = {0, 0};    // immediates: bytes, -1 = operand size (Iz/Iv)
+  int nimm = 0;
+  int rel = 0;            // relative branch: 1, or -1 = operand size
+  bool moffs = false;     // Ob/Ov: an address-size offset
+  bool cl = false;        // CL operand (shift counts)
+  bool one = false;       // literal 1 operand
+  bool unknown = false;   // a token this tester does not understand
+  std::string bad_token;
+};
+FormInfo parse_form(const char* form);
+
+struct RowPlan {
+  Kind kind = Kind::Skip;
+  const char* why = "";
+  FormInfo fi;
+};
+// Decide how (and whether) row `r` is tested.
+RowPlan plan_row(const OpRow& r);
+
+// One generated test case with what the comparison needs to know about it.
+struct Case {
+  dt_case in{};
+  uint16_t row = 0;
+  uint8_t osz = 4, asz = 4;
+  bool mem = false;        // the ModRM operand is memory
+  uint8_t reg = 0, rm = 0; // ModRM reg and rm fields
+  uint32_t win_off = 0;    // window offset of the memory operand
+  uint32_t imm = 0;        // first immediate (shift counts)
+  uint32_t undef_flags = 0;     // EFLAGS bits not compared (row mask, refined)
+  uint32_t reg_undef[8] = {};   // GPR bits not compared (undefined results)
+  uint32_t mem_undef_lo = 0, mem_undef_hi = 0;  // window bytes [lo, hi) not compared
+};
+
+// Build a random instance of row `idx` (plan `p`).  False if the row cannot be encoded
+// this time (the caller picks another).
+bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& out);
+
+// Refine the row's undefined-flags mask (and undefined results) for this instance:
+// shift counts, SHLD/SHRD counts beyond the operand size, BSF/BSR of zero... (masks.cpp).
+void refine_undefined(const OpRow& row, const RowPlan& p, Case& c);
+
+// The ringzero side (emulate.cpp).
+class Emulator {
+ public:
+  explicit Emulator(const dt_hello& selectors);
+  ~Emulator();
+  void run(const dt_case& in, dt_result& out);
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+// The host side (native.cpp): the helper process, fed in batches.
+class Native {
+ public:
+  explicit Native(const std::string& helper_path);
+  ~Native();
+  const dt_hello& hello() const { return hello_; }
+  // Run `n` cases; false if the helper died or misbehaved.
+  bool run(const dt_case* in, dt_result* out, size_t n);
+
+ private:
+  int to_ = -1, from_ = -1;
+  int pid_ = -1;
+  dt_hello hello_{};
+};
+
+// EFLAGS bits compared at all: arithmetic flags, TF, IF, DF, IOPL, NT, AC, ID (not RF,
+// which the host sets in fault frames, nor VM/VIF/VIP/reserved bits).
+constexpr uint32_t kComparedFlags = 0x247FD5;
+
+// Text helpers for reports.
+std::string hex_bytes(const uint8_t* p, size_t n);
+
+}  // namespace rz::difftest

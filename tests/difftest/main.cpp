@@ -1,0 +1,283 @@
+// tests/difftest/main.cpp: rz_difftest, the host-CPU differential tester (see README.md).
+//
+//   rz_difftest --count N --seed S [--filter REGEX] [--verbose] [--list] [--case K]
+//               [--max-report K] [--native PATH]
+//
+// Case k uses an RNG seeded from (S, k), so `--seed S --case k` replays one case.  The
+// last line of the output is exactly "N passed, M failed"; the exit status is 0 iff M == 0.
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "tests/difftest/difftest.h"
+
+#ifndef RZ_DIFFTEST_NATIVE
+#define RZ_DIFFTEST_NATIVE "rz_difftest_native"
+#endif
+
+namespace rz::difftest {
+
+std::string hex_bytes(const uint8_t* p, size_t n) {
+  std::string s;
+  char b[4];
+  for (size_t k = 0; k < n; ++k) {
+    std::snprintf(b, sizeof b, k ? " %02x" : "%02x", p[k]);
+    s += b;
+  }
+  return s;
+}
+
+namespace {
+
+const char* const kRegNames[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+
+std::string row_name(const OpTable& t, uint16_t idx) {
+  const OpRow& r = t.rows()[idx];
+  char b[96];
+  const char* map = r.map == kMap0F ? "0f " : r.map == kMap0F38 ? "0f38 " : r.map == kMap0F3A ? "0f3a " : "";
+  std::snprintf(b, sizeof b, "%s %s [%s%02x", r.mnemonic, r.form, map, r.opcode);
+  std::string s = b;
+  if (r.reg != kAny) s += " /" + std::to_string(r.reg);
+  if (r.mod == 3) s += " reg";
+  if (r.mod == 0) s += " mem";
+  if (r.rm != kAny) s += " rm" + std::to_string(r.rm);
+  return s + "]";
+}
+
+std::string flag_names(uint32_t f) {
+  static const struct { uint32_t bit; const char* name; } kF[] = {
+      {CF, "CF"}, {PF, "PF"}, {AF, "AF"}, {ZF, "ZF"}, {SF, "SF"}, {TF, "TF"}, {IF, "IF"},
+      {DF, "DF"}, {OF, "OF"}, {IOPL, "IOPL"}, {NT, "NT"}, {AC, "AC"}, {ID, "ID"}};
+  std::string s;
+  for (auto& x : kF)
+    if (f & x.bit) s += (s.empty() ? "" : " ") + std::string(x.name);
+  return s;
+}
+
+std::string vec_name(int32_t v) {
+  static const char* const kV[] = {"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF",
+                                   "9",   "#TS", "#NP", "#SS", "#GP", "#PF", "15",  "#MF", "#AC"};
+  if (v == DT_TRAP_NONE) return "none";
+  if (v == DT_TRAP_TIMEOUT) return "TIMEOUT";
+  if (v >= 0 && v < 18) return kV[v];
+  return std::to_string(v);
+}
+
+// Differences between the host (n) and ringzero (e) results; empty if they agree.
+std::string compare(const Case& c, const dt_result& n, const dt_result& e) {
+  std::string d;
+  char b[160];
+  if (n.vector == DT_TRAP_TIMEOUT) return "host helper timed out (instruction hangs)";
+  if (n.vector != e.vector) {
+    std::snprintf(b, sizeof b, "exception: host %s, ringzero %s; ", vec_name(n.vector).c_str(),
+                  vec_name(e.vector).c_str());
+    d += b;
+  }
+  if (n.eip != e.eip) {
+    std::snprintf(b, sizeof b, "eip: host %08x ringzero %08x; ", n.eip, e.eip);
+    d += b;
+  }
+  if (n.vector == e.vector && (n.vector == 10 || n.vector == 11 || n.vector == 12 ||
+                               n.vector == 13 || n.vector == 17) && n.error != e.error) {
+    std::snprintf(b, sizeof b, "error code: host %x ringzero %x; ", n.error, e.error);
+    d += b;
+  }
+  for (int k = 0; k < 8; ++k) {
+    if ((n.regs[k] ^ e.regs[k]) & ~c.reg_undef[k]) {
+      std::snprintf(b, sizeof b, "%s: host %08x ringzero %08x; ", kRegNames[k], n.regs[k], e.regs[k]);
+      d += b;
+    }
+  }
+  const uint32_t fm = kComparedFlags & ~c.undef_flags;
+  if ((n.eflags ^ e.eflags) & fm) {
+    std::snprintf(b, sizeof b, "eflags: host %08x ringzero %08x (differ: %s; undefined: %s); ",
+                  n.eflags, e.eflags, flag_names((n.eflags ^ e.eflags) & fm).c_str(),
+                  flag_names(c.undef_flags).c_str());
+    d += b;
+  }
+  for (uint32_t k = 0; k < DT_WIN_SIZE; ++k) {
+    if (k >= c.mem_undef_lo && k < c.mem_undef_hi) continue;
+    if (n.mem[k] != e.mem[k]) {
+      std::snprintf(b, sizeof b, "memory at window+%02x (%08x): host %02x ringzero %02x; ", k,
+                    DT_WIN_BASE + k, n.mem[k], e.mem[k]);
+      d += b;
+      break;
+    }
+  }
+  if (n.outside_dirty != e.outside_dirty) {
+    std::snprintf(b, sizeof b, "write outside the window: host %u ringzero %u; ", n.outside_dirty,
+                  e.outside_dirty);
+    d += b;
+  }
+  return d;
+}
+
+std::string describe_state(const uint32_t* regs, uint32_t eflags) {
+  std::string s;
+  char b[40];
+  for (int k = 0; k < 8; ++k) {
+    std::snprintf(b, sizeof b, "%s=%08x ", kRegNames[k], regs[k]);
+    s += b;
+  }
+  std::snprintf(b, sizeof b, "eflags=%08x", eflags);
+  return s + b;
+}
+
+uint64_t case_seed(uint64_t seed, uint64_t k) {
+  Rng r(seed ^ (k * 0xD1B54A32D192ED03ull));
+  return r.next();
+}
+
+struct Options {
+  uint64_t count = 1000, seed = 1;
+  std::string filter, native = RZ_DIFFTEST_NATIVE;
+  bool verbose = false, list = false;
+  int64_t one_case = -1;
+  uint64_t max_report = 20;
+};
+
+bool parse(int argc, char** argv, Options& o) {
+  for (int k = 1; k < argc; ++k) {
+    std::string a = argv[k];
+    auto val = [&]() -> const char* { return k + 1 < argc ? argv[++k] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--count" && (v = val())) o.count = std::strtoull(v, nullptr, 0);
+    else if (a == "--seed" && (v = val())) o.seed = std::strtoull(v, nullptr, 0);
+    else if (a == "--filter" && (v = val())) o.filter = v;
+    else if (a == "--native" && (v = val())) o.native = v;
+    else if (a == "--case" && (v = val())) o.one_case = std::strtoll(v, nullptr, 0);
+    else if (a == "--max-report" && (v = val())) o.max_report = std::strtoull(v, nullptr, 0);
+    else if (a == "--verbose") o.verbose = true;
+    else if (a == "--list") o.list = true;
+    else {
+      std::fprintf(stderr,
+                   "usage: rz_difftest --count N --seed S [--filter REGEX] [--verbose] [--list]\n"
+                   "                   [--case K] [--max-report K] [--native PATH]\n");
+      return false;
+    }
+  }
+  return true;
+}
+
+struct RowStats {
+  uint64_t pass = 0, fail = 0;
+};
+
+int run(const Options& o) {
+  const OpTable& t = instruction_table();
+  std::vector<RowPlan> plans;
+  std::vector<uint16_t> rows;
+  std::regex re(o.filter.empty() ? ".*" : o.filter);
+  for (size_t k = 0; k < t.rows().size(); ++k) {
+    plans.push_back(plan_row(t.rows()[k]));
+    const std::string name = row_name(t, uint16_t(k));
+    if (o.list)
+      std::printf("%-44s %s%s\n", name.c_str(), plans.back().kind == Kind::Skip ? "SKIP: " : "covered",
+                  plans.back().why);
+    if (plans.back().kind != Kind::Skip && std::regex_search(name, re)) rows.push_back(uint16_t(k));
+  }
+  if (o.list) return 0;
+  if (rows.empty()) {
+    std::printf("no instruction-table row matches the filter\n0 passed, 1 failed\n");
+    return 1;
+  }
+
+  Native native(o.native);
+  Emulator emu(native.hello());
+  const uint64_t first = o.one_case >= 0 ? uint64_t(o.one_case) : 0;
+  const uint64_t total = o.one_case >= 0 ? 1 : o.count;
+  uint64_t passed = 0, failed = 0, reported = 0, dropped = 0;
+  std::map<uint16_t, RowStats> stats;
+  constexpr size_t kChunk = 4096;
+  std::vector<Case> cases;
+  std::vector<dt_case> ins;
+  std::vector<dt_result> nat(kChunk);
+  std::vector<uint64_t> ids;
+  for (uint64_t base = 0; base < total; base += kChunk) {
+    const uint64_t n = std::min<uint64_t>(kChunk, total - base);
+    cases.clear();
+    ins.clear();
+    ids.clear();
+    for (uint64_t j = 0; j < n; ++j) {
+      const uint64_t id = first + base + j;
+      Rng rng(case_seed(o.seed, id));
+      Case c;
+      bool ok = false;
+      for (int attempt = 0; attempt < 50 && !ok; ++attempt) {
+        uint16_t row = rows[rng.below(uint32_t(rows.size()))];
+        ok = generate(t, row, plans[row], rng, c);
+        if (!ok) ++dropped;
+      }
+      if (!ok) continue;
+      cases.push_back(c);
+      ins.push_back(c.in);
+      ids.push_back(id);
+    }
+    if (!native.run(ins.data(), nat.data(), ins.size())) {
+      std::printf("the native helper died\n%" PRIu64 " passed, %" PRIu64 " failed\n", passed,
+                  failed + 1);
+      return 1;
+    }
+    for (size_t j = 0; j < cases.size(); ++j) {
+      const Case& c = cases[j];
+      dt_result emu_out{};
+      emu.run(c.in, emu_out);
+      std::string d = compare(c, nat[j], emu_out);
+      RowStats& rs = stats[c.row];
+      if (d.empty()) {
+        ++passed;
+        ++rs.pass;
+        if (o.verbose)
+          std::printf("ok   #%" PRIu64 " %s: %s -> %s\n", ids[j], row_name(t, c.row).c_str(),
+                      hex_bytes(c.in.code, c.in.len).c_str(), vec_name(nat[j].vector).c_str());
+        continue;
+      }
+      ++failed;
+      ++rs.fail;
+      if (o.verbose || reported < o.max_report) {
+        ++reported;
+        std::printf("FAIL #%" PRIu64 " %s  bytes: %s  (osz %u asz %u%s)\n", ids[j],
+                    row_name(t, c.row).c_str(), hex_bytes(c.in.code, c.in.len).c_str(),
+                    c.osz * 8, c.asz * 8, c.mem ? ", memory operand" : "");
+        std::printf("  in:       %s\n", describe_state(c.in.regs, c.in.eflags).c_str());
+        std::printf("  host:     %s vec=%s eip=%08x\n", describe_state(nat[j].regs, nat[j].eflags).c_str(),
+                    vec_name(nat[j].vector).c_str(), nat[j].eip);
+        std::printf("  ringzero: %s vec=%s eip=%08x\n", describe_state(emu_out.regs, emu_out.eflags).c_str(),
+                    vec_name(emu_out.vector).c_str(), emu_out.eip);
+        std::printf("  diff: %s\n", d.c_str());
+      }
+    }
+  }
+  if (failed) {
+    std::printf("failing rows (pass/fail):\n");
+    for (auto& [row, s] : stats)
+      if (s.fail)
+        std::printf("  %-44s %" PRIu64 "/%" PRIu64 "\n", row_name(t, row).c_str(), s.pass, s.fail);
+  }
+  std::printf("rows exercised: %zu of %zu eligible; generator retries: %" PRIu64 "\n",
+              stats.size(), rows.size(), dropped);
+  std::printf("%" PRIu64 " passed, %" PRIu64 " failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace rz::difftest
+
+int main(int argc, char** argv) {
+  rz::difftest::Options o;
+  if (!rz::difftest::parse(argc, argv, o)) {
+    std::printf("0 passed, 1 failed\n");
+    return 2;
+  }
+  try {
+    return rz::difftest::run(o);
+  } catch (const std::exception& e) {
+    std::printf("error: %s\n0 passed, 1 failed\n", e.what());
+    return 1;
+  }
+}
