@@ -158,8 +158,9 @@ void comi_r(Cpu& c, const Insn& i) {
   FpuState& f = c.fpu;
   const unsigned n = i.modrm_rm;
   fp::Rel r;
+  bool stop;
   if (empty(f, 0) || empty(f, n)) {
-    if (!stack_underflow(c)) return;
+    stop = !stack_underflow(c);
     r = fp::Rel::Unordered;
   } else {
     Env e = env_of(f, false);
@@ -167,12 +168,13 @@ void comi_r(Cpu& c, const Insn& i) {
     f.fsw |= e.exc & 0x3F;
     set_c1(f, false);
     update_es(c);
-    if (blocked(e)) return;
+    stop = blocked(e);
   }
+  // EFLAGS are written even when the exception is unmasked (as the host x87 does).
   uint32_t fl = r == fp::Rel::Less ? CF : r == fp::Rel::Equal ? ZF
               : r == fp::Rel::Unordered ? (ZF | PF | CF) : 0;
   set_flags_explicit(c, kArithFlags, fl);
-  if (Pop) pop(f);
+  if (Pop && !stop) pop(f);
 }
 
 // FICOM/FICOMP and FCOM/FCOMP with memory operands go through arith_m.

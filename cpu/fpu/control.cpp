@@ -215,8 +215,9 @@ void fprem(Cpu& c, const Insn& i) {
   f.fsw |= e.exc & 0x3F;
   update_es(c);
   if (blocked(e)) return;
-  uint16_t cc = partial ? SW_C2 : uint16_t(((q & 4) ? SW_C0 : 0) | ((q & 2) ? SW_C3 : 0) |
-                                           ((q & 1) ? SW_C1 : 0));
+  uint16_t cc = SW_C2;
+  if (!partial) cc = uint16_t(((q & 4) ? unsigned(SW_C0) : 0u) | ((q & 2) ? unsigned(SW_C3) : 0u) |
+                              ((q & 1) ? unsigned(SW_C1) : 0u));
   if (e.exc & fp::kIE) cc = 0;
   set_cc(f, cc);
   write_st(f, 0, r);

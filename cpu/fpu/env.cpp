@@ -18,7 +18,6 @@ using namespace x87;
 
 bool pm_format(const Cpu& c) { return c.pe() && !c.v86(); }
 
-template <unsigned Size>
 void write_env(Cpu& c, uint32_t lin, bool o32) {
   const FpuState& f = c.fpu;
   const uint16_t tw = full_tag_word(f);
@@ -112,7 +111,7 @@ void install_env(Cpu& c, const FpuState& in, const F80* regs) {
   // Only the empty/non-empty information of the tag word is used.
   f.ftw = 0;
   for (unsigned p = 0; p < 8; ++p)
-    set_tag(f, p, ((in.ftw >> (2 * p)) & 3) == kTagEmpty ? kTagEmpty : tag_for(f.st[p]));
+    set_tag(f, p, ((in.ftw >> (2 * p)) & 3) == kTagEmpty ? unsigned(kTagEmpty) : tag_for(f.st[p]));
   update_es(c);
 }
 
@@ -123,8 +122,7 @@ void fnstenv(Cpu& c, const Insn& i) {
   const unsigned env = o32 ? 28 : 14;
   const uint32_t lin = Save ? (o32 ? span_w<108>(c, i.seg, ea(c, i)) : span_w<94>(c, i.seg, ea(c, i)))
                             : (o32 ? span_w<28>(c, i.seg, ea(c, i)) : span_w<14>(c, i.seg, ea(c, i)));
-  if (o32) write_env<28>(c, lin, true);
-  else write_env<14>(c, lin, false);
+  write_env(c, lin, o32);
   if (Save) {
     for (unsigned k = 0; k < 8; ++k) wr80(c, lin + env + 10 * k, st(c.fpu, k));
     reset_state(c.fpu);
@@ -172,8 +170,7 @@ void fxsave(Cpu& c, const Insn& i) {
   wr32(c, lin + 24, f.mxcsr);
   wr32(c, lin + 28, kMxcsrMask);
   for (unsigned k = 0; k < 8; ++k) {
-    const F80 v = st(const_cast<FpuState&>(f), k);
-    wr80(c, lin + 32 + 16 * k, v);
+    wr80(c, lin + 32 + 16 * k, f.st[(top(f) + k) & 7]);
     wr16(c, lin + 42 + 16 * k, 0);
     wr32(c, lin + 44 + 16 * k, 0);
   }

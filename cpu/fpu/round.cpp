@@ -2,8 +2,9 @@
 // through (precision control, the four rounding modes, denormalisation, masked and unmasked
 // overflow/underflow, C1) and the x87 NaN rules.
 //
-// Tininess is detected before rounding, as the x87 does (SDM vol. 1 4.9.1.5); a masked
-// underflow is reported only when the tiny result is also inexact.
+// Tininess is detected after rounding (a result that rounds to the smallest normal is not
+// tiny), as the host x87 shows; a masked underflow is reported only when the tiny result
+// is also inexact.
 #include "cpu/fpu/softfloat.h"
 
 namespace rz::fp {
@@ -29,38 +30,52 @@ Num unpack(F80 a) {
   return n;
 }
 
+namespace {
+
+// Whether rounding kept|rbits (rbits = the dropped bits, half = the dropped half-way value)
+// increments the kept part.
+bool round_up(uint8_t rc, bool sign, u128 kept, u128 rbits, u128 half) {
+  if (!rbits) return false;
+  switch (rc) {
+    case kRoundNearest: return rbits > half || (rbits == half && (kept & 1));
+    case kRoundDown: return sign;
+    case kRoundUp: return !sign;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 Rounded round_to(Env& env, bool sign, int32_t e, u128 v, const Format& f, int prec, int wrap) {
   const int drop = 128 - prec;
-  bool tiny = e < f.emin;
-  bool denormal = false;
-  if (tiny) {
-    env.exc |= kUE * !env.masked(kUE);
-    if (!env.masked(kUE) && !wrap) return Rounded{sign, f.emin, 0};  // memory: not stored
-    if (!env.masked(kUE) && wrap) {
-      e += wrap;
-      tiny = false;
-      if (e < f.emin) {  // beyond even the wrapped range: a signed zero
-        env.exc |= kPE;
-        env.c1 = false;
-        return Rounded{sign, f.emin, 0};
-      }
-    } else {
-      v = shift_right_sticky(v, f.emin - e);
-      e = f.emin;
-      denormal = true;
-    }
-  }
   const u128 half = u128(1) << (drop - 1);
-  const u128 rbits = v & ((u128(1) << drop) - 1);
-  u128 kept = v >> drop;
-  bool inc = false;
-  if (rbits) {
-    switch (env.rc) {
-      case kRoundNearest: inc = rbits > half || (rbits == half && (kept & 1)); break;
-      case kRoundDown: inc = sign; break;
-      case kRoundUp: inc = !sign; break;
-      default: break;
+  const u128 low = (u128(1) << drop) - 1;
+  // Tininess after rounding (what the x87 does, measured against the host): a result just
+  // below 2^emin that rounds, at the destination precision and with an unbounded exponent,
+  // to 2^emin is not tiny.  It still goes through denormalisation, which gives the same value.
+  bool tiny = e < f.emin;
+  if (tiny && e == f.emin - 1 && round_up(env.rc, sign, v >> drop, v & low, half) &&
+      (((v >> drop) + 1) >> prec))
+    tiny = false;
+  if (tiny && !env.masked(kUE)) {
+    env.exc |= kUE;
+    if (!wrap) return Rounded{sign, f.emin, 0};  // memory destination: not stored
+    e += wrap;
+    if (e < f.emin) {  // beyond even the wrapped range: a signed zero
+      env.exc |= kPE;
+      env.c1 = false;
+      return Rounded{sign, f.emin, 0};
     }
+    tiny = false;
+  }
+  if (e < f.emin) {  // denormalise
+    v = shift_right_sticky(v, f.emin - e);
+    e = f.emin;
+  }
+  const u128 rbits = v & low;
+  u128 kept = v >> drop;
+  const bool inc = round_up(env.rc, sign, kept, rbits, half);
+  if (rbits) {
     env.exc |= kPE;
     if (tiny) env.exc |= kUE;
   }
@@ -73,8 +88,6 @@ Rounded round_to(Env& env, bool sign, int32_t e, u128 v, const Format& f, int pr
     }
   }
   Rounded r{sign, e, uint64_t(kept) << (64 - prec)};
-  if (denormal && (r.sig & kJ)) denormal = false;  // rounded up into the normal range
-  (void)denormal;
   if (e > f.emax) {
     env.exc |= kOE;
     if (!env.masked(kOE) && !wrap) {  // memory destination: nothing stored, only OE

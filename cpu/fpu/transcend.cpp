@@ -18,7 +18,7 @@ bool tiny_enough(const XF& term, const XF& sum) { return term.zero() || term.e <
 XF xf_expm1(const XF& t) {
   XF sum = t, term = t;
   for (int k = 2; k < 80; ++k) {
-    term = xf_div(xf_mul(term, t), xf_int(k));
+    term = xf_div_small(xf_mul(term, t), uint32_t(k));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -31,7 +31,7 @@ XF xf_2atanh(const XF& s) {
   XF pw = s, sum = s;
   for (int k = 1; k < 200; ++k) {
     pw = xf_mul(pw, s2);
-    XF term = xf_div(pw, xf_int(2 * k + 1));
+    XF term = xf_div_small(pw, uint32_t(2 * k + 1));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -40,17 +40,18 @@ XF xf_2atanh(const XF& s) {
 
 // log2 of a positive finite value.
 XF xf_log2(const XF& x) {
-  // x = 2^k * m with m in [sqrt(1/2), sqrt(2)).
+  // x = 2^k * m with m in [sqrt(1/2), sqrt(2)), so that x near 1 keeps k = 0 and log2(m)
+  // its full relative precision.
   int32_t k = x.e;
-  XF m{false, 0, x.m};
-  constexpr u128 kSqrtHalf = u128(0xB504F333F9DE6484ull) << 64;  // sqrt(2)/2 * 2^128
-  if (m.m < kSqrtHalf) {
-    --k;
-    m.e = 1;
+  XF m{false, 0, x.m};                                           // m in [1, 2)
+  constexpr u128 kSqrt2 = u128(0xB504F333F9DE6484ull) << 64;     // sqrt(2) in m's scale
+  if (m.m >= kSqrt2) {
+    ++k;
+    m.e = -1;
   }
   const XF one = xf_int(1);
   XF ln = xf_2atanh(xf_div(xf_sub(m, one), xf_add(m, one)));
-  return xf_add(xf_int(k), xf_div(ln, xf_ln2()));
+  return xf_add(xf_int(k), xf_mul(ln, xf_log2e()));
 }
 
 // atan(z) for 0 <= z <= 1, by two half-angle reductions and the series.
@@ -62,7 +63,7 @@ XF xf_atan(const XF& z) {
   XF pw = w, sum = w;
   for (int k = 1; k < 100; ++k) {
     pw = xf_neg(xf_mul(pw, w2));
-    XF term = xf_div(pw, xf_int(2 * k + 1));
+    XF term = xf_div_small(pw, uint32_t(2 * k + 1));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -73,7 +74,7 @@ XF xf_sin_series(const XF& r) {  // |r| <= pi/4
   const XF r2 = xf_mul(r, r);
   XF term = r, sum = r;
   for (int k = 1; k < 40; ++k) {
-    term = xf_neg(xf_div(xf_mul(term, r2), xf_int((2 * k) * (2 * k + 1))));
+    term = xf_neg(xf_div_small(xf_mul(term, r2), uint32_t((2 * k) * (2 * k + 1))));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
@@ -84,11 +85,23 @@ XF xf_cos_series(const XF& r) {
   const XF r2 = xf_mul(r, r);
   XF term = xf_int(1), sum = term;
   for (int k = 1; k < 40; ++k) {
-    term = xf_neg(xf_div(xf_mul(term, r2), xf_int((2 * k - 1) * (2 * k))));
+    term = xf_neg(xf_div_small(xf_mul(term, r2), uint32_t((2 * k - 1) * (2 * k))));
     sum = xf_add(sum, term);
     if (tiny_enough(term, sum)) break;
   }
   return sum;
+}
+
+// Results for |x| < 2^-40: Intel processors deliver sin x = tan x = x and cos x = 1 as
+// if rounded to nearest whatever the rounding control, with PE (and UE for a tiny x), C1 = 0.
+constexpr int32_t kTinyAngle = -40;
+F80 tiny_angle_result(Env& env, const XF& v) {
+  Env e2 = env;
+  e2.rc = kRoundNearest;
+  F80 r = round_f80(e2, v.s, v.e, v.m | 1);  // a sticky bit below: inexact, rounds to v
+  env.exc |= e2.exc;
+  env.c1 = false;
+  return r;
 }
 
 // pi/2 to 66 bits: P66 * 2^-65.
@@ -228,7 +241,7 @@ F80 fyl2xp1(Env& env, F80 x, F80 y) {
   }
   XF L;
   if (xx.e < -1) {  // |x| < 1/2: ln(1+x) = 2 atanh(x / (2 + x)) keeps the relative precision
-    L = xf_div(xf_2atanh(xf_div(xx, xf_add(xf_int(2), xx))), xf_ln2());
+    L = xf_mul(xf_2atanh(xf_div(xx, xf_add(xf_int(2), xx))), xf_log2e());
   } else {
     L = xf_log2(xf_add(one, xx));
   }
@@ -294,6 +307,11 @@ bool fsincos(Env& env, F80 a, F80* s, F80* c, bool want_sin, bool want_cos) {
     }
   }
   XF x = xf_from(a);
+  if (x.e < kTinyAngle) {
+    if (want_sin) *s = tiny_angle_result(env, x);
+    if (want_cos) *c = tiny_angle_result(env, xf_int(1));
+    return true;
+  }
   const bool neg = x.s;
   x.s = false;
   unsigned q;
@@ -335,12 +353,23 @@ bool fptan(Env& env, F80 a, F80* t) {
     }
   }
   XF x = xf_from(a);
+  if (x.e < kTinyAngle) {
+    *t = tiny_angle_result(env, x);
+    return true;
+  }
   const bool neg = x.s;
   x.s = false;
   unsigned q;
   XF r = reduce(x, &q);
-  XF sr = xf_sin_series(r), cr = xf_cos_series(r);
-  XF tv = (q & 1) ? xf_neg(xf_div(cr, sr)) : xf_div(sr, cr);
+  XF tv;
+  if (q == 0 && r.e < -40) {
+    // tan r = r + r^3/3 + ...: the quotient of the two series would lose the direction of
+    // the tiny correction.
+    tv = xf_add(r, xf_div_small(xf_mul(r, xf_mul(r, r)), 3));
+  } else {
+    XF sr = xf_sin_series(r), cr = xf_cos_series(r);
+    tv = (q & 1) ? xf_neg(xf_div(cr, sr)) : xf_div(sr, cr);
+  }
   if (neg) tv = xf_neg(tv);
   *t = xf_round(env, tv);
   return true;

@@ -75,10 +75,17 @@ void reset_state(FpuState& f) {
   f.fcs = f.fds = 0;
 }
 
+void power_on_state(FpuState& f) {
+  reset_state(f);
+  f.fcw = 0x0040;
+  f.ftw = 0x5555;
+  for (F80& r : f.st) r = F80{};
+}
+
 uint16_t full_tag_word(const FpuState& f) {
   uint16_t w = 0;
   for (unsigned p = 0; p < 8; ++p) {
-    unsigned t = tag_of(f, p) == kTagEmpty ? kTagEmpty : tag_for(f.st[p]);
+    unsigned t = tag_of(f, p) == kTagEmpty ? unsigned(kTagEmpty) : tag_for(f.st[p]);
     w = uint16_t(w | (t << (2 * p)));
   }
   return w;

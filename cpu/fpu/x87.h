@@ -85,6 +85,9 @@ void note_ip(Cpu& c, const Insn& i);
 
 // FINIT state.
 void reset_state(FpuState& f);
+// Power-up/RESET state (SDM vol. 3 table 9-1): FCW 0040H, FSW 0, FTW 5555H (every register
+// +0.0, tagged zero), pointers 0.  INIT leaves the x87 state unchanged.
+void power_on_state(FpuState& f);
 // Full tag word from register contents and the empty bits.
 uint16_t full_tag_word(const FpuState& f);
 

@@ -15,6 +15,8 @@ XF xf_mul(const XF& a, const XF& b) {
     hi = (hi << 1) | ((t >> 63) & 1);
     --e;
   }
+  // Sticky: any nonzero bit below keeps the result off an exact value.
+  if (uint64_t(t) || uint64_t(lo)) hi |= 1;
   return XF{a.s != b.s, e, hi};
 }
 
@@ -31,7 +33,9 @@ XF xf_add(const XF& a, const XF& b) {
   const XF& y = &x == &a ? b : a;
   const int d = x.e - y.e;
   const u128 vx = x.m >> 1;
-  const u128 vy = d >= 127 ? 0 : (y.m >> 1) >> d;
+  // The smaller operand keeps a sticky bit, so a term far below the result's last bit
+  // still moves it off an exact value in the right direction (sin x just below x).
+  const u128 vy = shift_right_sticky(y.m >> 1, d);
   if (x.s == y.s) return xf_norm(x.s, x.e + 1, vx + vy);
   return xf_norm(x.s, x.e + 1, vx - vy);
 }
@@ -46,10 +50,21 @@ XF xf_div(const XF& a, const XF& b) {
     q = (q << 1) | bit;
     r <<= 1;
   }
-  return xf_norm(a.s != b.s, a.e - b.e, q);
+  return xf_norm(a.s != b.s, a.e - b.e, q | (r != 0));  // sticky remainder
 }
 
-// Newton step from the 64-bit square root: s' = (s + a/s) / 2.
+XF xf_div_small(const XF& a, uint32_t k) {
+  if (a.zero() || k == 1) return a;
+  u128 q = a.m / k;
+  uint64_t r = uint64_t(a.m % k);
+  const int s = clz128(q);  // at most 32: refill the vacated low bits from the remainder
+  const u128 rs = u128(r) << s;
+  q = (q << s) | (rs / k);
+  const bool sticky = (rs % k) != 0;
+  return XF{a.s, a.e - s, q | sticky};
+}
+
+// One Newton step from the 64-bit square root: s' = (s + a/s) / 2.
 XF xf_sqrt(const XF& a) {
   if (a.zero()) return a;
   Env env;
@@ -58,7 +73,7 @@ XF xf_sqrt(const XF& a) {
   const int32_t k = (a.e / 2) * 2;
   F80 top = make_f80(false, kExpBias + (a.e - k), uint64_t(a.m >> 64));
   XF s = xf_ldexp(xf_from(sqrt(env, top)), k / 2);
-  for (int i = 0; i < 2; ++i) s = xf_ldexp(xf_add(s, xf_div(a, s)), -1);
+  s = xf_ldexp(xf_add(s, xf_div(a, s)), -1);  // 64 -> ~126 good bits
   return s;
 }
 
@@ -78,11 +93,20 @@ const XF& xf_ln2() {
     XF pw = third, sum = third;
     for (int k = 1; k < 45; ++k) {
       pw = xf_mul(pw, ninth);
-      sum = xf_add(sum, xf_div(pw, xf_int(2 * k + 1)));
+      sum = xf_add(sum, xf_div_small(pw, uint32_t(2 * k + 1)));
     }
     return xf_ldexp(sum, 1);
   }();
   return ln2;
+}
+
+}  // namespace rz::fp
+
+namespace rz::fp {
+
+const XF& xf_log2e() {
+  static const XF v = xf_div(xf_int(1), xf_ln2());
+  return v;
 }
 
 }  // namespace rz::fp

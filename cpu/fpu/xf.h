@@ -49,7 +49,7 @@ inline F80 xf_round(Env& env, const XF& a) {
   if (a.zero()) return f80_zero(a.s);
   Env e2 = env;
   e2.prec = 64;
-  F80 r = round_f80(e2, a.s, a.e, a.m | 1);  // the sticky bit: results are never exact here
+  F80 r = round_f80(e2, a.s, a.e, a.m);
   env.exc |= e2.exc;
   env.c1 = e2.c1;
   return r;
@@ -59,10 +59,12 @@ XF xf_mul(const XF& a, const XF& b);
 XF xf_add(const XF& a, const XF& b);
 inline XF xf_sub(const XF& a, const XF& b) { return xf_add(a, xf_neg(b)); }
 XF xf_div(const XF& a, const XF& b);
+XF xf_div_small(const XF& a, uint32_t k);  // a / k for a small positive integer k (fast)
 XF xf_sqrt(const XF& a);
 int xf_cmp_abs(const XF& a, const XF& b);
 
 const XF& xf_pi();
 const XF& xf_ln2();
+const XF& xf_log2e();  // 1 / ln 2
 
 }  // namespace rz::fp

@@ -42,7 +42,17 @@ inline uint64_t boundary_mant(Rng& r) {
 
 inline F80 random_f80(Rng& r, bool allow_unsupported = true) {
   const bool s = r.next() & 1;
-  switch (r.below(24)) {
+  switch (r.below(27)) {
+    case 24:  // just below the smallest normal of the 80-bit, double and single formats
+    case 25:
+    case 26: {
+      static const int kExp[3] = {1, 16383 - 1022, 16383 - 126};
+      int e = kExp[r.below(3)] - 1 + int(r.below(3));
+      uint64_t m = ~uint64_t(0) << r.below(3) >> r.below(2);
+      if (r.below(2)) m ^= uint64_t(1) << r.below(64);
+      if (e == 0) m >>= 1;
+      return fp::make_f80(s, e, e ? m | fp::kJ : m);
+    }
     case 0: return fp::f80_zero(s);
     case 1: return fp::f80_inf(s);
     case 2: return fp::make_f80(s, 0x7FFF, fp::kJ | fp::kQuiet | (r.next() >> 3));  // QNaN

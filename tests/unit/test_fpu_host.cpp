@@ -119,6 +119,105 @@ TEST(FpuHost, FchsFabs) {
   exact_diff("FABS", {0xD9, 0xE1}, host_op<0xD9, 0xE1>, cases(2000));
 }
 
+// FCOMI/FUCOMI/FCOMIP: EFLAGS (ZF, PF, CF set; OF, SF, AF cleared) and FSW.
+template <uint8_t B0, uint8_t B1>
+void host_comi(uint16_t cw, F80 a, F80 b, uint16_t* sw, uint64_t* flags) {
+  alignas(16) Ext ea{a}, eb{b};
+  uint64_t fl;
+  asm volatile(
+      "fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t"
+      "pushfq\n\torq $0x8d5, (%%rsp)\n\tpopfq\n\t"  // OF SF ZF AF PF CF set beforehand
+      ".byte %c[b0], %c[b1]\n\tpushfq\n\tpopq %[fl]\n\tfnstsw %[sw]\n\tfninit\n\t"
+      : [sw] "=m"(*sw), [fl] "=r"(fl)
+      : [cw] "m"(cw), [a] "m"(ea.v), [b] "m"(eb.v), [b0] "i"(B0), [b1] "i"(B1)
+      : "memory", "cc", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)");
+  *flags = fl;
+}
+
+template <uint8_t B0, uint8_t B1>
+void comi_diff(const char* name, unsigned n) {
+  X87Rig rig({B0, B1});
+  Rng r(0xC0C0 + B1);
+  unsigned bad = 0;
+  for (unsigned k = 0; k < n; ++k) {
+    uint16_t cw = random_cw(r);
+    F80 a = random_f80(r), b = related_f80(r, a);
+    uint16_t hsw;
+    uint64_t hfl;
+#if defined(__x86_64__)
+    host_comi<B0, B1>(cw, a, b, &hsw, &hfl);
+#endif
+    rig.load(cw, a, b);
+    set_flags_explicit(rig.cpu(), kArithFlags, kArithFlags);
+    X87Obs m = rig.run();
+    const uint32_t mask = CF | PF | AF | ZF | SF | OF;
+    const uint32_t mfl = get_eflags(rig.cpu());
+    if (m.fsw != hsw || (mfl & mask) != (hfl & mask)) {
+      if (++bad <= 6)
+        ADD_FAILURE() << name << std::hex << " cw=" << cw << " a=" << hex(a) << " b=" << hex(b)
+                      << "\n host fsw=" << hsw << " flags=" << (hfl & mask) << "\n ours fsw=" << m.fsw
+                      << " flags=" << (mfl & mask);
+    }
+  }
+  EXPECT_EQ(bad, 0u) << name;
+}
+
+// FCMOVcc: random arithmetic flags in, ST(0) and FSW out.
+template <uint8_t B0, uint8_t B1>
+X87Obs host_fcmov(uint16_t cw, F80 a, F80 b, uint64_t fl_in) {
+  X87Obs o;
+  alignas(16) Ext ea{a}, eb{b}, r0, r1;
+  asm volatile(
+      "fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t"
+      "pushfq\n\tandq $~0x8d5, (%%rsp)\n\torq %[fl], (%%rsp)\n\tpopfq\n\t"
+      ".byte %c[b0], %c[b1]\n\tfnstsw %[sw]\n\tfnclex\n\tfstpt %[r0]\n\tfstpt %[r1]\n\tfninit\n\t"
+      : [sw] "=m"(o.fsw), [r0] "=m"(r0.v), [r1] "=m"(r1.v)
+      : [cw] "m"(cw), [a] "m"(ea.v), [b] "m"(eb.v), [fl] "r"(fl_in), [b0] "i"(B0), [b1] "i"(B1)
+      : "memory", "cc", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)");
+  o.st0 = r0.v;
+  o.st1 = r1.v;
+  return o;
+}
+
+template <uint8_t B0, uint8_t B1>
+void fcmov_diff(const char* name, unsigned n) {
+  X87Rig rig({B0, B1});
+  Rng r(0xF00 + B0 * 7 + B1);
+  unsigned bad = 0;
+  for (unsigned k = 0; k < n; ++k) {
+    uint16_t cw = random_cw(r);
+    F80 a = random_f80(r), b = related_f80(r, a);
+    uint64_t fl = r.next() & (CF | PF | ZF);
+    X87Obs h = host_fcmov<B0, B1>(cw, a, b, fl);
+    rig.load(cw, a, b);
+    set_flags_explicit(rig.cpu(), kArithFlags, uint32_t(fl));
+    X87Obs m = rig.run();
+    if (!fp::same_bits(h.st0, m.st0) || !fp::same_bits(h.st1, m.st1) || h.fsw != m.fsw) {
+      if (++bad <= 4)
+        ADD_FAILURE() << name << std::hex << " fl=" << fl << " a=" << hex(a) << " b=" << hex(b)
+                      << "\n host " << hex(h.st0) << " fsw=" << h.fsw << "\n ours " << hex(m.st0)
+                      << " fsw=" << m.fsw;
+    }
+  }
+  EXPECT_EQ(bad, 0u) << name;
+}
+
+#if defined(__x86_64__)
+TEST(FpuHost, Fcmov) {
+  fcmov_diff<0xDA, 0xC1>("FCMOVB", cases(3000));
+  fcmov_diff<0xDA, 0xC9>("FCMOVE", cases(3000));
+  fcmov_diff<0xDA, 0xD1>("FCMOVBE", cases(3000));
+  fcmov_diff<0xDA, 0xD9>("FCMOVU", cases(3000));
+  fcmov_diff<0xDB, 0xC1>("FCMOVNB", cases(3000));
+  fcmov_diff<0xDB, 0xC9>("FCMOVNE", cases(3000));
+  fcmov_diff<0xDB, 0xD1>("FCMOVNBE", cases(3000));
+  fcmov_diff<0xDB, 0xD9>("FCMOVNU", cases(3000));
+}
+TEST(FpuHost, Fcomi) { comi_diff<0xDB, 0xF1>("FCOMI", cases(20000)); }
+TEST(FpuHost, Fucomi) { comi_diff<0xDB, 0xE9>("FUCOMI", cases(20000)); }
+TEST(FpuHost, Fcomip) { comi_diff<0xDF, 0xF1>("FCOMIP", cases(10000)); }
+#endif
+
 }  // namespace
 }  // namespace rz::test
 

@@ -109,6 +109,7 @@ void random_mem(Rng& r, MemKind k, uint8_t* m) {
     case MemKind::Bcd: {
       for (int i = 0; i < 9; ++i) m[i] = uint8_t(r.below(10) << 4 | r.below(10));
       m[9] = r.below(2) ? 0x80 : 0;
+      if (r.below(8) == 0) m[r.below(10)] = uint8_t(r.next());  // invalid digits, sign byte bits
       break;
     }
     case MemKind::Store: break;

@@ -122,6 +122,10 @@ F80 positive(Rng& r) {
   F80 v = fp::make_f80(false, 16383 + int(r.below(r.below(3) ? 4 : 400)) - int(r.below(r.below(3) ? 4 : 400)),
                        r.next() | fp::kJ);
   if (r.below(8) == 0) v = fp::make_f80(false, 16383 - r.below(2), r.below(2) ? ~(r.next() >> 40) : (fp::kJ | (r.next() >> 40)));
+  if (r.below(8) == 0) {  // a few ulps from 1: log2 must keep its relative precision
+    uint64_t k = 1 + r.below(1000);
+    v = r.below(2) ? fp::make_f80(false, 16383, fp::kJ + k) : fp::make_f80(false, 16382, ~uint64_t(0) - k);
+  }
   return v;
 }
 F80 small_x(Rng& r) {  // FYL2XP1 domain |x| < 1 - sqrt(2)/2

@@ -289,6 +289,14 @@ TEST(FpuInsn, EnvironmentProtectedModeLayouts) {
   EXPECT_EQ(rd32(s, kData + 0x40 + 24) & 0xFFFF, 0x0000u);  // FDS: FLD1 has no memory operand
 }
 
+TEST(FpuInsn, PowerOnState) {
+  FpuState f;
+  power_on_state(f);
+  EXPECT_EQ(f.fcw, 0x0040);
+  EXPECT_EQ(full_tag_word(f), 0x5555);
+  EXPECT_EQ(f.fsw, 0);
+}
+
 TEST(FpuInsn, WaitingFinitDecodesAsWaitPlusFninit) {
   // FLD1; FINIT (9B DB E3); HLT
   Snippet s({0xD9, 0xE8, 0x9B, 0xDB, 0xE3, 0xF4});
@@ -304,6 +312,35 @@ TEST(FpuInsn, FldcwUnmaskingAPendingFlagSetsEs) {
   wr16(s, kData, 0x037B);
   s.run();
   EXPECT_EQ(s.cpu().fpu.fsw & (SW_ZE | SW_ES | SW_B), SW_ZE | SW_ES | SW_B);
+}
+
+}  // namespace
+}  // namespace rz::test
+
+namespace rz::test {
+namespace {
+
+TEST(FpuInsn, Save32ProtectedRoundTrip) {
+  // FLD1; FLDZ; 66 FNSAVE [3000]; 66 FRSTOR [3000]; HLT (CR0.PE set, real-mode caches).
+  Snippet s({0xD9, 0xE8, 0xD9, 0xEE, 0x66, 0xDD, 0x36, 0x00, 0x30, 0xF4,
+             0x66, 0xDD, 0x26, 0x00, 0x30, 0xF4});
+  s.cpu().cr0 |= CR0_PE;
+  s.cpu().seg[CS].sel = 0x0018;
+  s.run();
+  EXPECT_EQ(rd32(s, kData + 12), 0x1002u);                   // FIP = FLDZ
+  EXPECT_EQ(rd32(s, kData + 16), 0x0018u | (0x1EEu << 16));  // FCS | FOP
+  EXPECT_EQ(s.cpu().fpu.ftw, 0xFFFF);
+  s.cpu().halted = false;
+  s.cpu().eip = 0x100A;
+  s.run();
+  FpuState& f = s.cpu().fpu;
+  EXPECT_EQ(f.fip, 0x1002u);
+  EXPECT_EQ(f.fcs, 0x0018);
+  EXPECT_EQ(f.fop, 0x1EE);
+  EXPECT_EQ(top(f), 6u);
+  EXPECT_TRUE(fp::same_bits(st(f, 0), fp::f80_zero(false)));
+  EXPECT_TRUE(fp::same_bits(st(f, 1), fp::f80_one()));
+  EXPECT_EQ(full_tag_word(f), 0x1FFF);
 }
 
 }  // namespace
