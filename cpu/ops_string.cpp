@@ -286,7 +286,11 @@ template <Kind K, typename T>
 void string_rep(Cpu& c, const Insn& i) {
   const uint32_t m = i.amask;
   if constexpr (K == Kind::Ins || K == Kind::Outs) {
-    if (c.r[ECX] & m) check_io_permission(c, uint16_t(c.r[EDX]), sizeof(T));
+    // The I/O permission check comes before the count test: real hardware raises #GP(0)
+    // for REP INS/OUTS with a zero count when the port is not permitted (host-CPU
+    // differential tester; QEMU agrees), although the SDM's REP pseudo-code tests the
+    // count first.
+    check_io_permission(c, uint16_t(c.r[EDX]), sizeof(T));
   }
   uint32_t budget = (c.eflags & TF) ? 1 : kRepBatch;
   bool progress = false;

@@ -185,10 +185,13 @@ void arpl(Cpu& c, const Insn& i) {
   need_pm(c);
   const uint16_t src = get_reg<uint16_t>(c, i.r);
   if constexpr (Mem) {
-    const MemRef<uint16_t> m = ref_mem<uint16_t>(c, i.seg, ea(c, i));
-    const uint16_t dst = load(c, m);
+    // The destination is written only when its RPL is raised: real hardware reads it
+    // and does not fault on a read-only segment or page when no adjustment is needed
+    // (found by the host-CPU differential tester).
+    const uint32_t off = ea(c, i);
+    const uint16_t dst = read_mem<uint16_t>(c, i.seg, off);
     const bool adj = (dst & 3) < (src & 3);
-    if (adj) store(c, m, uint16_t((dst & ~3) | (src & 3)));
+    if (adj) write_mem<uint16_t>(c, i.seg, off, uint16_t((dst & ~3) | (src & 3)));
     set_flags_explicit(c, ZF, adj ? ZF : 0);
   } else {
     const uint16_t dst = get_reg<uint16_t>(c, i.m);
