@@ -84,7 +84,17 @@ class Cpu : public CpuState {
   bool v86() const { return eflags & VM; }
   bool code32() const { return seg[CS].big(); }
   bool stack32() const { return seg[SS].big(); }
-  uint64_t tsc() const { return icount + tsc_offset; }
+  // The time-stamp counter ticks once per virtual nanosecond (a 1 GHz TSC), so it agrees
+  // with the PIT and RTC whichever clock drives the machine.  The machine sets the time
+  // base at the start of every slice; within a slice time advances with retired
+  // instructions.
+  uint64_t virtual_ns() const {
+    return uint64_t(time_base_ns) + (icount - time_base_icount) * uint64_t(ns_per_insn);
+  }
+  uint64_t tsc() const { return virtual_ns() + tsc_offset; }
+  int64_t time_base_ns = 0;
+  uint64_t time_base_icount = 0;
+  int64_t ns_per_insn = 1;
 };
 
 // ---- guest exceptions -------------------------------------------------------------------

@@ -124,7 +124,7 @@ void wrmsr(Cpu& c, const Insn&) {
   const uint32_t lo = c.r[EAX];
   switch (c.r[ECX]) {
     // P6: a write sets the low 32 bits of the counter and clears the high 32.
-    case kMsrTsc: c.tsc_offset = uint64_t(lo) - c.icount; break;
+    case kMsrTsc: c.tsc_offset = uint64_t(lo) - c.virtual_ns(); break;
     case kMsrSysenterCs: c.sysenter_cs = lo; break;
     case kMsrSysenterEsp: c.sysenter_esp = lo; break;
     case kMsrSysenterEip: c.sysenter_eip = lo; break;

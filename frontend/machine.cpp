@@ -89,6 +89,10 @@ StopReason Machine::run() {
     int64_t now = sched_.now();
     int64_t next = std::min(sched_.next_event(), now + kSlice);
     uint64_t budget = uint64_t(std::max<int64_t>(1, (next - now) / cfg_.ns_per_insn));
+    slice_end_ = now + int64_t(budget) * cfg_.ns_per_insn;
+    cpu_.time_base_ns = now;
+    cpu_.time_base_icount = cpu_.icount;
+    cpu_.ns_per_insn = cfg_.ns_per_insn;
     uint64_t ran = engine_.run(budget);
     sched_.advance_to(now + int64_t(ran) * cfg_.ns_per_insn);
     if (board_) board_->poll_serial();

@@ -73,9 +73,19 @@ class Machine : public IoBus {
   double host_seconds() const { return host_seconds_; }
 
   // IoBus.
-  uint32_t io_read(uint16_t port, unsigned size) override { return ports_.read(port, size); }
+  // Port accesses first bring device time up to the CPU's current virtual time (so a
+  // device sees the instruction's true moment), and end the slice early when the access
+  // armed an event sooner than the slice's end.
+  uint32_t io_read(uint16_t port, unsigned size) override {
+    sync_devices();
+    uint32_t v = ports_.read(port, size);
+    recheck_slice();
+    return v;
+  }
   void io_write(uint16_t port, unsigned size, uint32_t value) override {
+    sync_devices();
     ports_.write(port, size, value);
+    recheck_slice();
   }
 
  private:
@@ -95,6 +105,14 @@ class Machine : public IoBus {
   std::vector<std::shared_ptr<void>> owned_;
   bool reset_requested_ = false;
   void reset_cpu();
+  void sync_devices() {
+    int64_t t = int64_t(cpu_.virtual_ns());
+    if (t > sched_.now()) sched_.advance_to(t);
+  }
+  void recheck_slice() {
+    if (sched_.next_event() < slice_end_) engine_.stop();
+  }
+  int64_t slice_end_ = 0;
   bool stop_ = false;
   bool exit_requested_ = false;
   int exit_code_ = 0;
