@@ -169,7 +169,11 @@ F80 times_log(Env& env, F80 y, const XF& L) {
     return f80_inf(sign_of(y) != L.s);
   }
   if (cy == Cls::Zero || L.zero()) return f80_zero(sign_of(y) != L.s);
-  return xf_round(env, xf_mul(xf_from(y), L));
+  // Intel processors report every finite nonzero FYL2X/FYL2XP1 result as inexact (PE, and
+  // UE when tiny), even when it is exact (x a power of two): a sticky bit does the same.
+  XF p = xf_mul(xf_from(y), L);
+  p.m |= 1;
+  return xf_round(env, p);
 }
 
 // Screening shared by FYL2X/FYL2XP1: unsupported, NaN, denormal operands.

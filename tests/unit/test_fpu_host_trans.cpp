@@ -151,6 +151,10 @@ F80 angle(Rng& r) {
   return v;
 }
 
+F80 small_angle(Rng& r) {  // 2^-45 .. 2^-15: where the tiny-argument shortcut begins
+  return fp::make_f80(r.below(2), 16383 - 15 - int(r.below(31)), r.next() | fp::kJ);
+}
+
 constexpr int64_t kBound = 2;  // measured worst against an Intel host: 1 ulp
 
 TEST(FpuHostTrans, F2xm1) { trans_diff("F2XM1", {0xD9, 0xF0}, host_op<0xD9, 0xF0>, unit_range, any, cases(20000), kBound); }
@@ -160,6 +164,11 @@ TEST(FpuHostTrans, Fpatan) { trans_diff("FPATAN", {0xD9, 0xF3}, host_op<0xD9, 0x
 TEST(FpuHostTrans, Fsin) { trans_diff("FSIN", {0xD9, 0xFE}, host_op<0xD9, 0xFE>, angle, any, cases(20000), kBound); }
 TEST(FpuHostTrans, Fcos) { trans_diff("FCOS", {0xD9, 0xFF}, host_op<0xD9, 0xFF>, angle, any, cases(20000), kBound); }
 TEST(FpuHostTrans, Fsincos) { trans_diff("FSINCOS", {0xD9, 0xFB}, host_op<0xD9, 0xFB>, angle, any, cases(10000), kBound); }
+TEST(FpuHostTrans, SmallAngles) {
+  trans_diff("FSIN-s", {0xD9, 0xFE}, host_op<0xD9, 0xFE>, small_angle, any, cases(5000), kBound);
+  trans_diff("FCOS-s", {0xD9, 0xFF}, host_op<0xD9, 0xFF>, small_angle, any, cases(5000), kBound);
+  trans_diff("FPTAN-s", {0xD9, 0xF2}, host_op<0xD9, 0xF2>, small_angle, any, cases(5000), kBound);
+}
 TEST(FpuHostTrans, Fptan) { trans_diff("FPTAN", {0xD9, 0xF2}, host_op<0xD9, 0xF2>, angle, any, cases(10000), kBound); }
 
 }  // namespace
