@@ -15,7 +15,7 @@ struct Feature {
 };
 
 constexpr Feature kFeaturesEdx[] = {
-    {0, false, "FPU: x87 not complete yet (the FPU work turns it on)"},
+    {0, true, "FPU: x87 in software, bit-exact (cpu/fpu/)"},
     {1, false, "VME: virtual-8086 mode extensions (CR4.VME/PVI) not implemented"},
     {2, true, "DE: debug extensions, CR4.DE and I/O breakpoints"},
     {3, true, "PSE: 4 MiB pages (mmu/)"},
@@ -30,11 +30,11 @@ constexpr Feature kFeaturesEdx[] = {
     {12, false, "MTRR: memory-type range registers not implemented"},
     {13, true, "PGE: global pages (CR4.PGE)"},
     {14, false, "MCA: machine-check architecture not implemented"},
-    {15, true, "CMOV: CMOVcc (cpu/ops_move.cpp); FCMOV also needs FPU"},
+    {15, true, "CMOV: CMOVcc (cpu/ops_move.cpp) and FCMOVcc (cpu/ops_fpu.cpp)"},
     {16, false, "PAT: a Pentium III feature"},
     {17, false, "PSE-36: a Pentium III feature"},
     {23, false, "MMX: not complete yet"},
-    {24, false, "FXSR: FXSAVE/FXRSTOR not complete yet"},
+    {24, true, "FXSR: FXSAVE/FXRSTOR and CR4.OSFXSR (cpu/fpu/env.cpp)"},
     {25, false, "SSE: not complete yet"},
     {26, false, "SSE2: not complete yet"},
 };

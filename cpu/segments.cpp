@@ -1,6 +1,8 @@
 // cpu/segments.cpp: segment access windows, real-mode loads, CPU reset.
 #include "cpu/segments.h"
 
+#include "cpu/fpu/x87.h"
+
 namespace rz {
 
 void seg_refresh(const Cpu& c, Segment& s, unsigned which) {
@@ -60,9 +62,9 @@ void load_seg(Cpu& c, unsigned which, uint16_t sel) {
 
 void Cpu::reset() {
   CpuState& s = *this;
-  FpuState keep_fpu{};  // FINIT state
   s = CpuState{};
-  s.fpu = keep_fpu;
+  x87::power_on_state(s.fpu);  // SDM vol. 3 table 9-1: FCW 0040H, FTW 5555H
+  ferr_asserted = false;
   cr0 = CR0_ET | CR0_CD | CR0_NW;  // SDM vol. 3 table 9-1: 60000010H after RESET
   for (unsigned i = 0; i < kNumSegs; ++i) {
     seg[i] = Segment{};

@@ -30,6 +30,7 @@ struct Snippet {
     for (unsigned s = 0; s < kNumSegs; ++s) load_real(s, 0);
     c.eip = 0x1000;
     c.r[ESP] = 0x8000;
+    c.fpu = FpuState{};  // as if the firmware had run FNINIT
     std::memcpy(m->mem().ram() + 0x1000, code.data(), code.size());
   }
   void load_real(unsigned s, uint16_t sel);

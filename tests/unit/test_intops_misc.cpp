@@ -271,8 +271,9 @@ TEST(IntopsMisc, CpuidLeaves) {
   EXPECT_EQ(l1.ebx, 0u);
   EXPECT_EQ(l1.ecx, 0u);
   EXPECT_EQ(l1.edx, cpuid_features_edx());
-  const uint32_t on = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 11) |
-                      (1u << 13) | (1u << 15);  // DE PSE TSC MSR CX8 SEP PGE CMOV
+  const uint32_t on = (1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) |
+                      (1u << 11) | (1u << 13) | (1u << 15) |
+                      (1u << 24);  // FPU DE PSE TSC MSR CX8 SEP PGE CMOV FXSR
   EXPECT_EQ(l1.edx, on);
   CpuidResult l2 = query(2);
   EXPECT_EQ(l2.eax & 0xFF, 1u);  // one CPUID(2) call gives every descriptor
