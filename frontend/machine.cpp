@@ -103,8 +103,8 @@ StopReason Machine::run() {
     cpu_.time_base_ns = now;
     cpu_.time_base_icount = cpu_.icount;
     cpu_.ns_per_insn = cfg_.ns_per_insn;
-    uint64_t ran = engine_.run(budget);
-    sched_.advance_to(now + int64_t(ran) * cfg_.ns_per_insn);
+    engine_.run(budget);
+    sched_.advance_to(int64_t(cpu_.virtual_ns()));
     if (board_) board_->poll_serial();
     if (poll_hook_ && poll_hook_()) stop_ = true;
     if (reset_requested_) {

@@ -23,6 +23,10 @@ struct MachineConfig {
   uint32_t ram_mb = 128;
   // Virtual nanoseconds per retired instruction (the deterministic clock's rate).
   int64_t ns_per_insn = 1;
+  // Virtual time one port access takes, as an ISA bus cycle does (about 1 us).  Delay
+  // loops built on port reads (the 8250 console's LSR polling, outb_p to port 80h)
+  // depend on it.
+  int64_t io_cost_ns = 1000;
   bool virtual_clock = true;
   double timeout_s = 0;  // 0: none (virtual seconds under the virtual clock)
   bool no_reboot = false;  // triple fault: reset like a PC (true: stop the run)
@@ -106,11 +110,13 @@ class Machine : public IoBus {
   bool reset_requested_ = false;
   void reset_cpu();
   void sync_devices() {
+    cpu_.time_base_ns += cfg_.io_cost_ns;
     int64_t t = int64_t(cpu_.virtual_ns());
     if (t > sched_.now()) sched_.advance_to(t);
   }
   void recheck_slice() {
-    if (sched_.next_event() < slice_end_) engine_.stop();
+    if (sched_.next_event() < slice_end_ || int64_t(cpu_.virtual_ns()) >= slice_end_)
+      engine_.stop();
   }
   int64_t slice_end_ = 0;
   bool stop_ = false;
