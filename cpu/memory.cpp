@@ -54,7 +54,17 @@ uint32_t read_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, bool user) {
 
 }  // namespace
 
+// A write the TLB allows to a page that holds code: phys address, or false.
+inline bool code_page_write_hit(Cpu& c, uint32_t lin, bool user, uint32_t& pa) {
+  const TlbEntry& e = c.mmu->entry(lin);
+  if (e.code_wtag[user ? 1 : 0] != (lin >> 12)) return false;
+  pa = e.phys | (lin & 0xFFF);
+  return true;
+}
+
 void probe_write(Cpu& c, uint32_t lin, unsigned size, bool user) {
+  uint32_t pa;
+  if ((lin & 0xFFF) <= 0x1000 - size && code_page_write_hit(c, lin, user, pa)) return;
   translate_or_fault(c, lin, Access::Write, user);
   uint32_t first = 0x1000 - (lin & 0xFFF);
   if (first < size) translate_or_fault(c, lin + first, Access::Write, user);
@@ -64,6 +74,16 @@ namespace {
 
 void write_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, uint32_t v, bool user) {
   uint32_t first = 0x1000 - (lin & 0xFFF);
+  uint32_t pa;
+  if (first >= size && code_page_write_hit(c, lin, user, pa)) {
+    PhysMem& pm = c.mmu->phys();
+    if (!pm.is_code_byte(pa) && !pm.is_code_byte(pa + size - 1)) {
+      std::memcpy(reinterpret_cast<uint8_t*>(c.mmu->entry(lin).addend + lin), &v, size);
+      return;
+    }
+    pm.write(pa, size, v);  // reports the write to code
+    return;
+  }
   if (first >= size) {
     c.mmu->phys().write(translate_or_fault(c, lin, Access::Write, user), size, v);
     return;

@@ -17,6 +17,7 @@ Mmu::Mmu(PhysMem& phys) : phys_(phys) {
 
 void Mmu::invalidate(TlbEntry& e) {
   for (uint32_t& t : e.tag) t = kInvalidTag;
+  e.code_wtag[0] = e.code_wtag[1] = kInvalidTag;
   if (e.large) --large_count_;
   e.large = 0;
   e.global = 0;
@@ -76,6 +77,8 @@ void Mmu::invlpg(uint32_t lin) {
 void Mmu::protect_code_page(uint32_t ppage) {
   for (TlbEntry& e : tlb_) {
     if ((e.phys >> 12) == ppage) {
+      if (e.tag[1] != kInvalidTag) e.code_wtag[0] = e.tag[1];
+      if (e.tag[3] != kInvalidTag) e.code_wtag[1] = e.tag[3];
       e.tag[1] = kInvalidTag;
       e.tag[3] = kInvalidTag;
     }
@@ -153,8 +156,8 @@ bool Mmu::translate(uint32_t lin, Access kind, bool user, uint32_t& phys, PageFa
     if (watch_[k] == (lin >> 12)) return true;
   uint8_t* rd = phys_.page_for_read(page_base);
   if (!rd) return true;
-  uint8_t* wr = dirty && !phys_.is_code_page(page_base >> 12) ? phys_.page_for_write(page_base)
-                                                               : nullptr;
+  const bool code = phys_.is_code_page(page_base >> 12);
+  uint8_t* wr = dirty ? phys_.page_for_write(page_base) : nullptr;
   TlbEntry& e = tlb_[(lin >> 12) & (kTlbSize - 1)];
   invalidate(e);
   const uint32_t tag = lin >> 12;
@@ -166,8 +169,14 @@ bool Mmu::translate(uint32_t lin, Access kind, bool user, uint32_t& phys, PageFa
   e.tag[0] = tag;
   e.tag[2] = user_ok ? tag : kInvalidTag;
   if (wr == rd) {
-    e.tag[1] = sup_w ? tag : kInvalidTag;
-    e.tag[3] = user_w ? tag : kInvalidTag;
+    uint32_t* w = code ? e.code_wtag : nullptr;
+    if (w) {
+      w[0] = sup_w ? tag : kInvalidTag;
+      w[1] = user_w ? tag : kInvalidTag;
+    } else {
+      e.tag[1] = sup_w ? tag : kInvalidTag;
+      e.tag[3] = user_w ? tag : kInvalidTag;
+    }
   }
   ++stats_.fills;
   return true;

@@ -29,6 +29,10 @@ struct TlbEntry {
   uint32_t phys;     // physical page base
   uint8_t global;    // from a PTE/PDE with G set and CR4.PGE on
   uint8_t large;     // filled from a 4 MiB page
+  // Write tags (supervisor, user) for a page the guest may write but which holds
+  // translated code: writes take the slow path, which stores directly when the bytes
+  // written are not code (data beside code) without walking the page tables again.
+  uint32_t code_wtag[2];
 };
 
 struct TlbStats {

@@ -39,6 +39,8 @@ void Engine::flush() {
   blocks_.clear();
   for (auto& kv : code_pages_) cpu_.mmu->phys().set_code_mask(kv.first, 0);
   code_pages_.clear();
+  last_page_ = 0xFFFFFFFFu;
+  last_cp_ = nullptr;
   for (Block*& f : front_) f = nullptr;
   cpu_.stop_block = true;
 }
@@ -69,7 +71,11 @@ void Engine::refresh_page(uint32_t ppage) {
       for (uint32_t x = lo; x <= hi; ++x) cp.bytes.set(x);
       for (uint32_t ch = lo >> 6; ch <= hi >> 6; ++ch) chunks |= 1ull << ch;
     }
-    if (cp.blocks.empty()) code_pages_.erase(it);
+    if (cp.blocks.empty()) {
+      code_pages_.erase(it);
+      last_page_ = 0xFFFFFFFFu;
+      last_cp_ = nullptr;
+    }
   }
   PhysMem& pm = cpu_.mmu->phys();
   const bool was_code = pm.is_code_page(ppage);
@@ -97,8 +103,12 @@ void Engine::unlink(Block* b) {
 
 void Engine::code_written(uint32_t paddr) {
   const uint32_t ppage = paddr >> 12, off = paddr & 0xFFF;
+  if (ppage == last_page_ && !last_cp_->bytes.test(off)) return;  // data beside code
   auto pit = code_pages_.find(ppage);
-  if (pit == code_pages_.end() || !pit->second.bytes.test(off)) return;  // data beside code
+  if (pit == code_pages_.end()) return;
+  last_page_ = ppage;
+  last_cp_ = &pit->second;
+  if (!pit->second.bytes.test(off)) return;
   // Collect first: unlink() edits the page lists.
   Block* victims[64];
   size_t nv = 0;

@@ -83,6 +83,10 @@ class Engine : public CodeWriteListener {
     std::bitset<4096> bytes;
   };
   std::unordered_map<uint32_t, CodePage> code_pages_;
+  // One-entry cache of the last code page a write looked up (writes beside code tend to
+  // hit the same page); cleared whenever code_pages_ loses an element.
+  uint32_t last_page_ = 0xFFFFFFFFu;
+  CodePage* last_cp_ = nullptr;
   std::vector<std::unique_ptr<Block>> graveyard_;
   static constexpr unsigned kFrontBits = 12;
   Block* front_[1u << kFrontBits] = {};
