@@ -29,7 +29,12 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
-    kernel = os.path.join(a.build, "benchmarks", "loop.bin")
+    for name in ("loop.bin", "loop-nostring.bin"):
+        print(f"== {name}")
+        compare(a, os.path.join(a.build, "benchmarks", name))
+
+
+def compare(a, kernel):
     rz = [os.path.join(a.build, "frontend", "ringzero"), "-kernel", kernel, "-debugcon", "stdio",
           "-device", "isa-debug-exit", "--stats"]
     qemu = ["qemu-system-i386", "-accel", "tcg", "-kernel", kernel, "-display", "none",
