@@ -17,23 +17,21 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ringzero assumes a lit
 enum Gpr : uint8_t { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, kZeroReg = 8 };
 enum SegReg : uint8_t { ES, CS, SS, DS, FS, GS, kNumSegs = 6 };
 
-// EFLAGS bits.
-enum : uint32_t {
+// EFLAGS bits (constants, not enumerators, so they mix with integers in expressions).
+inline constexpr uint32_t
   CF = 1u << 0, PF = 1u << 2, AF = 1u << 4, ZF = 1u << 6, SF = 1u << 7, TF = 1u << 8,
   IF = 1u << 9, DF = 1u << 10, OF = 1u << 11, IOPL = 3u << 12, NT = 1u << 14, RF = 1u << 16,
   VM = 1u << 17, AC = 1u << 18, VIF = 1u << 19, VIP = 1u << 20, ID = 1u << 21,
-  kArithFlags = CF | PF | AF | ZF | SF | OF,
-};
+  kArithFlags = CF | PF | AF | ZF | SF | OF;
 
 // CR0/CR4 bits.
-enum : uint32_t {
+inline constexpr uint32_t
   CR0_PE = 1u << 0, CR0_MP = 1u << 1, CR0_EM = 1u << 2, CR0_TS = 1u << 3, CR0_ET = 1u << 4,
   CR0_NE = 1u << 5, CR0_WP = 1u << 16, CR0_AM = 1u << 18, CR0_NW = 1u << 29,
   CR0_CD = 1u << 30, CR0_PG = 1u << 31,
   CR4_VME = 1u << 0, CR4_PVI = 1u << 1, CR4_TSD = 1u << 2, CR4_DE = 1u << 3,
   CR4_PSE = 1u << 4, CR4_PAE = 1u << 5, CR4_MCE = 1u << 6, CR4_PGE = 1u << 7,
-  CR4_PCE = 1u << 8, CR4_OSFXSR = 1u << 9, CR4_OSXMMEXCPT = 1u << 10,
-};
+  CR4_PCE = 1u << 8, CR4_OSFXSR = 1u << 9, CR4_OSXMMEXCPT = 1u << 10;
 
 // Exception vectors.
 enum : uint8_t {

@@ -40,12 +40,10 @@ struct HandlerSet {
   ::rz::HandlerSet { { {nullptr, fn<uint16_t>}, {nullptr, fn<uint32_t>} } }
 
 // Row attributes.
-enum : uint32_t {
+inline constexpr uint32_t
   kEndsBlock = 1u << 0,   // decoding stops after it (mode, IF, CR changes, control flow)
   kControl = 1u << 1,     // the handler sets EIP itself (implies kEndsBlock)
-  kNoLockOk = 0,          // (LOCK validity comes from the decoder: Zydis rejects it)
-  kJitInline = 1u << 3,   // a JIT emitter exists (translator/)
-};
+  kJitInline = 1u << 3;   // a JIT emitter exists (translator/)
 
 constexpr uint8_t kMapOne = 0, kMap0F = 1, kMap0F38 = 2, kMap0F3A = 3;
 constexpr int8_t kAny = -1;

@@ -124,8 +124,11 @@ TEST(IntopsStack, PushadPopad32) {
   for (unsigned k = 0; k < 8; ++k)
     if (k != ESP) c.r[k] = 0;
   EXPECT_EQ(step1(s), kNoFault);
-  for (unsigned k = 0; k < 8; ++k)
-    if (k != ESP) EXPECT_EQ(c.r[k], 0x01010101u * (k + 1));
+  for (unsigned k = 0; k < 8; ++k) {
+    if (k != ESP) {
+      EXPECT_EQ(c.r[k], 0x01010101u * (k + 1));
+    }
+  }
   EXPECT_EQ(c.r[ESP], 0x8000u);
 }
 

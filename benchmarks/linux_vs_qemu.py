@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""benchmarks/linux_vs_qemu.py: boot the default Linux guest in ringzero and in QEMU TCG
+(qemu-system-i386 -accel tcg, Debian's qemu-system-x86) in one run, and report medians of:
+the wall time from process start to the shell prompt, the time of a CPU-bound busybox
+workload inside the guest (timed on the host between the guest's markers on the serial
+port), the ratio ringzero/QEMU of each, and each emulator's peak memory (max RSS).
+No assertions: it reports.
+
+usage: benchmarks/linux_vs_qemu.py [--build DIR] [--guest DIR] [--runs N]
+"""
+import argparse
+import os
+import select
+import statistics
+import subprocess
+import time
+
+PROMPT = b"~ # "
+WORKLOAD = ("dd if=/dev/zero bs=1024 count=4096 2>/dev/null | gzip -1 | md5sum; "
+            "seq 1 100000 | sha256sum; i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done; "
+            "echo WORK-DONE")
+
+
+def read_until(p, needle, timeout):
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while needle not in buf:
+        if time.monotonic() > deadline or p.poll() is not None:
+            raise RuntimeError(f"did not see {needle!r}: ...{buf[-500:]!r}")
+        r, _, _ = select.select([p.stdout], [], [], 0.5)
+        if r:
+            buf += os.read(p.stdout.fileno(), 65536)
+    return buf
+
+
+def one_run(cmd):
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    read_until(p, PROMPT, 1800)
+    boot = time.monotonic() - t0
+    t1 = time.monotonic()
+    p.stdin.write(WORKLOAD.encode() + b"\n")
+    p.stdin.flush()
+    read_until(p, b"WORK-DONE\r\n", 1800)
+    work = time.monotonic() - t1
+    p.stdin.write(b"poweroff -f\n")
+    p.stdin.flush()
+    deadline = time.monotonic() + 120
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            p.kill()
+            pid, status, usage = os.wait4(p.pid, 0)
+            break
+        time.sleep(0.05)
+    p.returncode = status
+    return boot, work, usage.ru_maxrss / 1024  # MiB
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--guest", default=os.path.expanduser("~/.cache/ringzero/linux"))
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    k, i = os.path.join(a.guest, "vmlinuz"), os.path.join(a.guest, "initramfs.cpio.gz")
+    rz = [os.path.join(a.build, "frontend", "ringzero"), "-kernel", k, "-initrd", i,
+          "-append", "console=ttyS0", "-m", "128", "-serial", "stdio"]
+    qemu = ["qemu-system-i386", "-accel", "tcg", "-cpu", "pentium2", "-kernel", k, "-initrd", i,
+            "-append", "console=ttyS0", "-m", "128", "-display", "none", "-serial", "stdio",
+            "-monitor", "none", "-no-reboot"]
+    res = {"ringzero": [], "qemu": []}
+    for _ in range(a.runs):
+        for name, cmd in (("ringzero", rz), ("qemu", qemu)):
+            res[name].append(one_run(cmd))
+    print(f"runs each: {a.runs} (medians; workload: {WORKLOAD})")
+    med = {}
+    for name in res:
+        boots = [r[0] for r in res[name]]
+        works = [r[1] for r in res[name]]
+        rss = max(r[2] for r in res[name])
+        med[name] = (statistics.median(boots), statistics.median(works))
+        print(f"{name:9s} boot to prompt {med[name][0]:7.2f} s   workload {med[name][1]:7.2f} s   "
+              f"peak RSS {rss:6.0f} MiB  "
+              f"(boots: {', '.join(f'{x:.1f}' for x in boots)}; work: {', '.join(f'{x:.1f}' for x in works)})")
+    print(f"ratio ringzero/qemu: boot {med['ringzero'][0] / med['qemu'][0]:.2f}, "
+          f"workload {med['ringzero'][1] / med['qemu'][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
