@@ -119,14 +119,25 @@ class Native {
  public:
   explicit Native(const std::string& helper_path);
   ~Native();
+  Native(const Native&) = delete;
+  Native& operator=(const Native&) = delete;
   const dt_hello& hello() const { return hello_; }
-  // Run `n` cases; false if the helper died or misbehaved.
-  bool run(const dt_case* in, dt_result* out, size_t n);
+  // Run `n` cases and return how many results came back.  Fewer than `n` means the helper
+  // died while running case in[returned]: it has been reaped (death() says how) and a new
+  // helper started, so the caller can go on with the cases after it.
+  size_t run(const dt_case* in, dt_result* out, size_t n);
+  // How the last helper that died ended ("killed by signal 11", "exit status 2").
+  const std::string& death() const { return death_; }
 
  private:
+  void start();
+  void stop_and_reap();
+
+  std::string path_;
   int to_ = -1, from_ = -1;
   int pid_ = -1;
   dt_hello hello_{};
+  std::string death_;
 };
 
 // EFLAGS bits compared at all: arithmetic flags, TF, IF, DF, IOPL, NT, AC, ID (not RF,

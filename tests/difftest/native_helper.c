@@ -10,7 +10,9 @@
  * (REG_TRAPNO) and error code, and the handler siglongjmps back to the loop.
  * A branch to an unmapped address (for example a 16-bit near branch, whose target is below
  * 64 KiB) shows up as a #PF on fetch at an EIP other than the instruction's: that counts as
- * landing there.  A watchdog (alarm) turns a hang into DT_TRAP_TIMEOUT. */
+ * landing there.  A watchdog (alarm) turns a hang into DT_TRAP_TIMEOUT.  The helper must
+ * survive every case: whatever ESP a case leaves, signals go to the top of the signal stack
+ * (SS_AUTODISARM, below). */
 #define _GNU_SOURCE
 #include <asm/ldt.h>
 #include <setjmp.h>
@@ -24,6 +26,10 @@
 #include <unistd.h>
 
 #include "protocol.h"
+
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1U << 31) /* <linux/signal.h>; older C libraries lack the name */
+#endif
 
 /* State read by the entry trampoline (absolute addresses: built with -fno-pie). */
 uint32_t g_regs[8];
@@ -111,6 +117,19 @@ static void die(const char* what) {
   exit(2);
 }
 
+/* The signal stack.  A case's ESP is any value, so it can point into this very array; the
+ * kernel would then take the signal for a nested one, push the frame at that ESP and, near
+ * the array's low end, run off the stack and kill the helper with SIGSEGV.  SS_AUTODISARM
+ * makes the kernel ignore where ESP is and always start at the top of the stack; it also
+ * disarms the stack while the handler runs, and since the handler leaves by siglongjmp
+ * rather than sigreturn, the stack is armed again before every case. */
+static char g_altstack_mem[1 << 16];
+static stack_t g_altstack;
+
+static void arm_altstack(void) {
+  if (sigaltstack(&g_altstack, NULL) != 0) die("sigaltstack (SS_AUTODISARM needs Linux 4.7)");
+}
+
 static void setup(void) {
   void* code = mmap((void*)DT_CODE_BASE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -130,12 +149,10 @@ static void setup(void) {
   if (syscall(SYS_set_thread_area, &d) != 0) die("set_thread_area");
   g_fs_sel = (uint16_t)((d.entry_number << 3) | 3);
 
-  static char altstack[1 << 16];
-  stack_t ss;
-  ss.ss_sp = altstack;
-  ss.ss_size = sizeof altstack;
-  ss.ss_flags = 0;
-  if (sigaltstack(&ss, NULL) != 0) die("sigaltstack");
+  g_altstack.ss_sp = g_altstack_mem;
+  g_altstack.ss_size = sizeof g_altstack_mem;
+  g_altstack.ss_flags = SS_AUTODISARM;
+  arm_altstack();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_signal;
@@ -161,6 +178,8 @@ int main(void) {
   __asm__ volatile("movw %%fs, %0" : "=r"(h.fs));
   __asm__ volatile("movw %%gs, %0" : "=r"(h.gs));
   __asm__ volatile("movw %%ss, %0" : "=r"(h.ss));
+  h.altstack = (uint32_t)(uintptr_t)g_altstack_mem;
+  h.altstack_size = sizeof g_altstack_mem;
   if (!write_full(&h, sizeof h)) return 2;
 
   uint8_t* code = (uint8_t*)DT_CODE_INSN;
@@ -176,6 +195,8 @@ int main(void) {
     memset(&g_out, 0, sizeof g_out);
     load_fs();
     g_es = (c.flags & DT_CASE_ES_WINDOW) ? g_fs_sel : h.ds;
+    if (c.flags & DT_CASE_SELFTEST_DIE) abort(); /* self-test: the tester must restart us */
+    arm_altstack();
     alarm(2);
     if (sigsetjmp(g_env, 1) == 0) dt_enter();
     alarm(0);

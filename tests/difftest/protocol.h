@@ -33,11 +33,15 @@
 struct dt_hello {
   uint32_t magic;
   uint16_t cs, ds, es, fs, gs, ss; /* the helper's selectors (the tester copies them) */
+  uint32_t altstack, altstack_size; /* the helper's signal stack (for the self-test) */
 };
 
 /* dt_case.flags: ES holds the FS (window) segment instead of the flat data segment, so
  * string destinations ES:(E)DI are reachable with 16-bit addressing too. */
 #define DT_CASE_ES_WINDOW 1u
+/* Only for the tester's start-up self-test: the helper aborts instead of running the case,
+ * so the handling of a dead helper (report the case, start a new one, go on) is exercised. */
+#define DT_CASE_SELFTEST_DIE 0x80000000u
 
 struct dt_case {
   uint32_t regs[8]; /* EAX ECX EDX EBX ESP EBP ESI EDI */
