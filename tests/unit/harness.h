@@ -31,7 +31,7 @@ struct Snippet {
     c.eip = 0x1000;
     c.r[ESP] = 0x8000;
     c.fpu = FpuState{};  // as if the firmware had run FNINIT
-    std::memcpy(m->mem().ram() + 0x1000, code.data(), code.size());
+    if (!code.empty()) std::memcpy(m->mem().ram() + 0x1000, code.data(), code.size());
   }
   void load_real(unsigned s, uint16_t sel);
   Cpu& cpu() { return m->cpu(); }
