@@ -47,7 +47,27 @@ size_t StdioCharBackend::read(uint8_t* buf, size_t max) {
   if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) return 0;
   ssize_t n = ::read(STDIN_FILENO, buf, max);
   if (n == 0) eof_ = true;
-  return n > 0 ? size_t(n) : 0;
+  if (n <= 0) return 0;
+  if (!raw_set_) return size_t(n);
+  // In raw mode Ctrl-C goes to the guest; Ctrl-A x quits (as in QEMU), Ctrl-A Ctrl-A sends
+  // one Ctrl-A.
+  size_t out = 0;
+  for (ssize_t i = 0; i < n; ++i) {
+    const uint8_t ch = buf[i];
+    if (escape_) {
+      escape_ = false;
+      if (ch == 'x' || ch == 'X') {
+        quit_ = true;
+        continue;
+      }
+      if (ch != 0x01) buf[out++] = 0x01;
+    } else if (ch == 0x01) {
+      escape_ = true;
+      continue;
+    }
+    buf[out++] = ch;
+  }
+  return out;
 }
 
 PtyCharBackend::PtyCharBackend() {

@@ -19,10 +19,14 @@ class StdioCharBackend : public CharBackend {
   StdioCharBackend& operator=(const StdioCharBackend&) = delete;
   void write(uint8_t byte) override;
   size_t read(uint8_t* buf, size_t max) override;
+  // Ctrl-A x was typed (raw mode only): the frontend ends the run.
+  bool quit_requested() const { return quit_; }
 
  private:
   bool raw_set_ = false;
   bool eof_ = false;
+  bool escape_ = false;
+  bool quit_ = false;
   unsigned char saved_termios_[64] = {};
 };
 

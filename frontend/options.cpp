@@ -203,7 +203,7 @@ void print_help(FILE* f) {
       "  -machine pc|bare        pc (default): PIC, PIT, RTC, keyboard controller, COM1/COM2,\n"
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
       "  -serial stdio|pty|file:PATH|none\n"
-      "                          COM1 back-end (default: none)\n"
+      "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
       "\n"
       "Debug ports:\n"
       "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
@@ -244,6 +244,7 @@ void setup_machine(Machine& m, const Options& o) {
     if (o.serial == "stdio") {
       auto be = std::make_shared<StdioCharBackend>(/*raw=*/true);
       m.set_serial_backend(0, be.get());
+      m.set_poll_hook([p = be.get()] { return p->quit_requested(); });
       m.keep(be);
     } else if (o.serial == "pty") {
       auto be = std::make_shared<PtyCharBackend>();
