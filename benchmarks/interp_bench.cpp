@@ -34,13 +34,7 @@ std::unique_ptr<Machine> flat_machine(const std::vector<uint8_t>& code) {
   c.cr3 = pd;
   c.mmu->set_cr0(c.cr0);
   c.mmu->set_cr3(c.cr3);
-  for (unsigned s = 0; s < kNumSegs; ++s) {
-    c.seg[s].sel = s == CS ? 0x08 : 0x10;
-    c.seg[s].base = 0;
-    c.seg[s].limit = 0xFFFFFFFF;
-    c.seg[s].ar = (s == CS ? 0x9B : 0x93) | 0x4000 | 0x8000;
-  }
-  refresh_all_segments(c);
+  load_flat_segments(c, 0x08, 0x10);
   c.eip = 0x1000;
   c.r[ESP] = 0x90000;
   std::memcpy(ram + 0x1000, code.data(), code.size());

@@ -154,17 +154,6 @@ uint8_t* ram_span(PhysMem& mem, const std::string& name, uint64_t paddr, uint64_
 void put32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 
-// A flat segment cache as the Multiboot entry state requires (base 0, limit 4 GiB, G=1,
-// D/B=1, DPL 0, present, accessed).  `type` 0xB: execute/read code; 0x3: read/write data.
-Segment flat_segment(uint16_t sel, uint16_t type) {
-  Segment s;
-  s.sel = sel;
-  s.base = 0;
-  s.limit = 0xFFFFFFFFu;
-  s.ar = uint16_t(0xC090 | type);
-  return s;
-}
-
 // The whole kernel file.  C stdio rather than iostreams: a directory or an unreadable file
 // gives errno (EISDIR, EACCES...) for a message that names the file.
 std::vector<uint8_t> read_kernel_file(const std::string& path) {
@@ -303,15 +292,12 @@ void load_multiboot_kernel(Cpu& cpu, PhysMem& mem, const std::string& path,
   cpu.eflags = 2;
   cpu.lazy = 0;
   cpu.eip = img.entry;
-  cpu.cpl = 0;
   cpu.halted = false;
   cpu.cr0 = (cpu.cr0 | CR0_PE | CR0_ET) & ~CR0_PG;
   cpu.gdtr.base = gdt;
   cpu.gdtr.limit = 23;
-  for (unsigned s = 0; s < kNumSegs; ++s) cpu.seg[s] = flat_segment(0x10, 0x3);
-  cpu.seg[CS] = flat_segment(0x08, 0xB);
   cpu.mmu->set_cr0(cpu.cr0);
-  refresh_all_segments(cpu);
+  load_flat_segments(cpu, 0x08, 0x10);  // CPL 0; matches the GDT above
 }
 
 }  // namespace rz

@@ -55,6 +55,18 @@ void load_seg_real(Cpu& c, unsigned which, uint16_t sel) {
   seg_refresh(c, s, which);
 }
 
+void load_flat_segments(Cpu& c, uint16_t code_sel, uint16_t data_sel, unsigned dpl) {
+  for (unsigned s = 0; s < kNumSegs; ++s) {
+    Segment& g = c.seg[s];
+    g.sel = s == CS ? code_sel : data_sel;
+    g.base = 0;
+    g.limit = 0xFFFFFFFFu;
+    g.ar = uint16_t((s == CS ? 0x9B : 0x93) | ((dpl & 3) << 5) | 0xC000);
+  }
+  c.cpl = uint8_t(dpl & 3);
+  refresh_all_segments(c);
+}
+
 void load_seg(Cpu& c, unsigned which, uint16_t sel) {
   if (!c.pe() || c.v86()) load_seg_real(c, which, sel);
   else load_seg_protected(c, which, sel);

@@ -47,15 +47,7 @@ void boot_linux_direct(Machine& m, const std::string& kernel, const std::string&
   c.gdtr.limit = 4 * 8 - 1;
   c.cr0 = (c.cr0 | CR0_PE) & ~CR0_PG;
   c.mmu->set_cr0(c.cr0);
-  for (unsigned s = 0; s < kNumSegs; ++s) {
-    Segment& g = c.seg[s];
-    g.sel = s == CS ? 0x10 : 0x18;
-    g.base = 0;
-    g.limit = 0xFFFFFFFF;
-    g.ar = (s == CS ? 0x9B : 0x93) | 0xC000;  // accessed, present, D/B, G
-  }
-  c.cpl = 0;
-  refresh_all_segments(c);
+  load_flat_segments(c, 0x10, 0x18);
   c.eflags = 2;
   c.lazy = 0;
   for (uint32_t& r : c.r) r = 0;

@@ -44,28 +44,13 @@ inline void enter_pm32(Snippet& s) {
   Cpu& c = s.cpu();
   c.cr0 |= CR0_PE;
   c.mmu->set_cr0(c.cr0);
-  for (unsigned k = 0; k < kNumSegs; ++k) {
-    Segment& g = c.seg[k];
-    g.sel = k == CS ? 0x08 : 0x10;
-    g.base = 0;
-    g.limit = 0xFFFFFFFFu;
-    g.ar = uint16_t((k == CS ? 0x9B : 0x93) | 0x4000 | 0x8000);
-  }
-  c.cpl = 0;
-  refresh_all_segments(c);
+  load_flat_segments(c, 0x08, 0x10);
 }
 
 // The same segments at CPL 3 (selectors with RPL 3, DPL 3 descriptors).
 inline void enter_ring3(Snippet& s) {
   enter_pm32(s);
-  Cpu& c = s.cpu();
-  c.seg[CS].sel = 0x1B;
-  for (unsigned k = 0; k < kNumSegs; ++k) {
-    c.seg[k].ar |= 0x60;
-    if (k != CS) c.seg[k].sel = 0x23;
-  }
-  c.cpl = 3;
-  refresh_all_segments(c);
+  load_flat_segments(s.cpu(), 0x1B, 0x23, 3);
 }
 
 // Virtual-8086 mode with the given IOPL: segments loaded V86-style (base = sel << 4).

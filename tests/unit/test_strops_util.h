@@ -30,14 +30,7 @@ struct Rig {
   void flat32() {
     Cpu& c = s.cpu();
     c.cr0 |= CR0_PE;
-    for (unsigned k = 0; k < kNumSegs; ++k) {
-      Segment& g = c.seg[k];
-      g.sel = k == CS ? 0x08 : 0x10;
-      g.base = 0;
-      g.limit = 0xFFFFFFFFu;
-      g.ar = uint16_t((k == CS ? 0x9B : 0x93) | 0x4000 | 0x8000);
-    }
-    refresh_all_segments(c);
+    load_flat_segments(c, 0x08, 0x10);
   }
 
   void set_flags(uint32_t f) {
