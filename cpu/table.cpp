@@ -91,7 +91,9 @@ const OpTable& instruction_table() {
     register_ops_misc(t);
     register_ops_system(t);
     register_ops_fpu(t);
-    register_ops_simd(t);
+    register_ops_mmx(t);
+    register_ops_sse_int(t);
+    register_ops_sse_fp(t);
     t.frozen_ = true;
     return t;
   }();

@@ -98,6 +98,8 @@ void register_ops_io(OpTable& t);       // IN/OUT
 void register_ops_misc(OpTable& t);     // flags ops, NOP, HLT, CPUID, RDTSC, CBW/CWD, XLAT, BOUND, UD2, LAHF...
 void register_ops_system(OpTable& t);   // descriptor tables, CRn/DRn, LAR/LSL/VERR/VERW, INT/IRET, MSRs, SYSENTER
 void register_ops_fpu(OpTable& t);      // x87 (issue 3)
-void register_ops_simd(OpTable& t);     // MMX/SSE/SSE2 (issue 3)
+void register_ops_mmx(OpTable& t);      // MMX (0F 60-7F, D1-FF without prefix), EMMS
+void register_ops_sse_int(OpTable& t);  // SSE/SSE2 integer, moves, logic, shuffles, MOVMSK, cache control
+void register_ops_sse_fp(OpTable& t);   // SSE/SSE2 floating point, conversions, LDMXCSR/STMXCSR
 
 }  // namespace rz

@@ -1,6 +1,7 @@
 // mmu/phys.cpp: physical address space resolution (RAM, ROM, shadow RAM, MMIO, A20).
 #include "mmu/phys.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -32,6 +33,26 @@ void PhysMem::map_mmio(uint32_t base, uint32_t size, MmioHandler h, const std::s
   }
   regions_.push_back(Region{base, size, {}, std::move(h), name});
   changed();
+}
+
+void PhysMem::map_device_ram(uint32_t base, uint32_t size, uint8_t* host,
+                             const std::string& name) {
+  if ((base & 0xFFF) || (size & 0xFFF) || !size || !host)
+    throw std::invalid_argument(name + ": device memory must be page aligned and a multiple of 4 KiB");
+  for (const Region& r : regions_) {
+    if (r.rom.empty() && base < r.base + r.size && r.base < base + size)
+      throw std::invalid_argument("device memory " + name + " overlaps " + r.name);
+  }
+  Region r{base, size, {}, {}, name};
+  r.host = host;
+  regions_.push_back(std::move(r));
+  changed();
+}
+
+void PhysMem::unmap(const std::string& name) {
+  size_t before = regions_.size();
+  std::erase_if(regions_, [&](const Region& r) { return r.name == name; });
+  if (regions_.size() != before) changed();
 }
 
 void PhysMem::set_shadow(uint32_t base, uint32_t size, bool read_ram, bool write_ram) {
@@ -74,6 +95,7 @@ uint8_t* PhysMem::page_for_read(uint32_t paddr) {
   if (const Shadow* s = find_shadow(paddr); s && s->read_ram && paddr < ram_size_)
     return ram_.get() + paddr;
   if (const Region* r = find(paddr)) {
+    if (r->host) return r->host + (paddr - r->base);
     if (r->rom.empty()) return nullptr;
     return const_cast<uint8_t*>(r->rom.data()) + (paddr - r->base);
   }
@@ -87,7 +109,7 @@ uint8_t* PhysMem::page_for_write(uint32_t paddr) {
     if (s->write_ram && s->read_ram && paddr < ram_size_) return ram_.get() + paddr;
     if (s->write_ram != s->read_ram) return nullptr;
   }
-  if (find(paddr)) return nullptr;
+  if (const Region* r = find(paddr)) return r->host ? r->host + (paddr - r->base) : nullptr;
   return paddr < ram_size_ ? ram_.get() + paddr : nullptr;
 }
 
@@ -95,6 +117,7 @@ uint8_t PhysMem::read8(uint32_t paddr) {
   if (const Shadow* s = find_shadow(paddr); s && s->read_ram && paddr < ram_size_)
     return ram_[paddr];
   if (const Region* r = find(paddr)) {
+    if (r->host) return r->host[paddr - r->base];
     if (!r->rom.empty()) return r->rom[paddr - r->base];
     return r->mmio.read ? uint8_t(r->mmio.read(paddr - r->base, 1)) : 0xFF;
   }
@@ -111,7 +134,8 @@ void PhysMem::write8(uint32_t paddr, uint8_t v) {
     if (find(paddr)) return;  // write-protected shadow area over ROM
   }
   if (const Region* r = find(paddr)) {
-    if (r->rom.empty() && r->mmio.write) r->mmio.write(paddr - r->base, 1, v);
+    if (r->host) r->host[paddr - r->base] = v;
+    else if (r->rom.empty() && r->mmio.write) r->mmio.write(paddr - r->base, 1, v);
     return;
   }
   if (paddr < ram_size_) {
@@ -129,7 +153,7 @@ uint32_t PhysMem::read(uint32_t paddr, unsigned size) {
   }
   // MMIO regions get the whole access when it lies inside them.
   if (const Region* r = find(paddr);
-      r && r->rom.empty() && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
+      r && is_mmio(*r) && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
     if (!r->mmio.read) return 0xFFFFFFFFu >> (32 - 8 * size);
     return r->mmio.read(paddr - r->base, size);
   }
@@ -149,21 +173,46 @@ void PhysMem::write(uint32_t paddr, unsigned size, uint32_t value) {
     return;
   }
   if (const Region* r = find(paddr);
-      r && r->rom.empty() && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
+      r && is_mmio(*r) && !find_shadow(paddr) && paddr - r->base + size <= r->size) {
     if (r->mmio.write) r->mmio.write(paddr - r->base, size, value);
     return;
   }
   for (unsigned i = 0; i < size; ++i) write8((paddr + i) & a20_mask_, uint8_t(value >> (8 * i)));
 }
 
+// Block transfers (DMA) copy whole page pieces where the page is plain memory and
+// holds no translated code, and fall back to byte accesses elsewhere.
 void PhysMem::read_block(uint32_t paddr, void* dst, size_t n) {
   auto* d = static_cast<uint8_t*>(dst);
-  for (size_t i = 0; i < n; ++i) d[i] = read8(uint32_t(paddr + i) & a20_mask_);
+  while (n) {
+    uint32_t a = paddr & a20_mask_;
+    size_t piece = std::min<size_t>(n, 0x1000 - (a & 0xFFF));
+    if (const uint8_t* pg = page_for_read(a)) {
+      std::memcpy(d, pg + (a & 0xFFF), piece);
+    } else {
+      for (size_t i = 0; i < piece; ++i) d[i] = read8(uint32_t(a + i) & a20_mask_);
+    }
+    d += piece;
+    paddr += uint32_t(piece);
+    n -= piece;
+  }
 }
 
 void PhysMem::write_block(uint32_t paddr, const void* src, size_t n) {
   auto* s = static_cast<const uint8_t*>(src);
-  for (size_t i = 0; i < n; ++i) write8(uint32_t(paddr + i) & a20_mask_, s[i]);
+  while (n) {
+    uint32_t a = paddr & a20_mask_;
+    size_t piece = std::min<size_t>(n, 0x1000 - (a & 0xFFF));
+    uint8_t* pg = page_for_write(a);
+    if (pg && !is_code_page(a >> 12)) {
+      std::memcpy(pg + (a & 0xFFF), s, piece);
+    } else {
+      for (size_t i = 0; i < piece; ++i) write8(uint32_t(a + i) & a20_mask_, s[i]);
+    }
+    s += piece;
+    paddr += uint32_t(piece);
+    n -= piece;
+  }
 }
 
 }  // namespace rz

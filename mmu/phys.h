@@ -45,6 +45,12 @@ class PhysMem {
   void map_rom(uint32_t base, std::vector<uint8_t> image, const std::string& name);
   // Map MMIO callbacks over [base, base+size).
   void map_mmio(uint32_t base, uint32_t size, MmioHandler h, const std::string& name);
+  // Map device-owned memory (a video card's linear framebuffer, a PCI ROM BAR) at `base`
+  // (page aligned, size a multiple of 4 KiB): guest accesses go straight to `host`,
+  // which must outlive the mapping.  Overlapping MMIO regions throw, like map_mmio.
+  void map_device_ram(uint32_t base, uint32_t size, uint8_t* host, const std::string& name);
+  // Remove every region called `name` (a PCI BAR that moved or was disabled).
+  void unmap(const std::string& name);
   // Shadow RAM control for the legacy area (PAM): pages in [base, base+size) read from
   // RAM when `read_ram` and accept writes into RAM when `write_ram`; otherwise they read
   // the ROM mapped there and drop writes.
@@ -95,12 +101,14 @@ class PhysMem {
     std::vector<uint8_t> rom;  // non-empty for ROM
     MmioHandler mmio;
     std::string name;
+    uint8_t* host = nullptr;   // device RAM (map_device_ram)
   };
   struct Shadow {
     uint32_t base, size;
     bool read_ram, write_ram;
   };
   const Region* find(uint32_t paddr) const;
+  static bool is_mmio(const Region& r) { return r.rom.empty() && !r.host; }
   const Shadow* find_shadow(uint32_t paddr) const;
   uint8_t read8(uint32_t paddr);
   void write8(uint32_t paddr, uint8_t v);
