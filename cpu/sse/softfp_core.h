@@ -139,6 +139,12 @@ typename F::U round_pack(Env& e, bool sign, int exp, uint64_t sig) {
     e.exc |= kUE | kPE;
     return M::zero(sign);
   }
+  // Unmasked UE: no result is delivered; PE reports whether the result rounded with an
+  // unbounded exponent (the one a handler could rescale) is inexact.
+  if (tiny && !e.masked(kUE)) {
+    e.exc |= kUE | ((sig & lowmask) ? kPE : 0);
+    return M::zero(sign);
+  }
   uint64_t m = sig;
   int ee = exp;
   if (exp < M::kEmin) {
@@ -154,14 +160,15 @@ typename F::U round_pack(Env& e, bool sign, int exp, uint64_t sig) {
       ++ee;
     }
   }
-  if (lost) e.exc |= kPE;
-  if (tiny && (lost || !e.masked(kUE))) e.exc |= kUE;
   if (ee > M::kEmax) {
-    e.exc |= kOE | kPE;
+    // Masked: infinity or the largest finite value, always inexact.  Unmasked: as for UE.
+    e.exc |= kOE | ((lost || e.masked(kOE)) ? kPE : 0);
     const bool to_inf = e.rc == kRoundNearest || (e.rc == kRoundDown && sign) ||
                         (e.rc == kRoundUp && !sign);
     return to_inf ? M::inf(sign) : M::max_finite(sign);
   }
+  if (lost) e.exc |= kPE;
+  if (tiny && lost) e.exc |= kUE;
   const bool normal = q >> (M::P - 1);
   const U be = normal ? U(ee + F::kBias) : 0;
   return M::zero(sign) | (be << F::kFrac) | (U(q) & M::kFracMask);
