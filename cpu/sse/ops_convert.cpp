@@ -105,16 +105,16 @@ void register_sse_fp_convert(OpTable& t) {
   row(t, 0x2A, 0xF3, "CVTSI2SS", "Vss,Ed", cvt<K::I32toF32, 1, From::Gpr, To::XmmKeep>);
   row(t, 0x2A, 0xF2, "CVTSI2SD", "Vsd,Ed", cvt<K::I32toF64, 1, From::Gpr, To::XmmKeep>);
   // 0F 2C: truncating to integers; 0F 2D: rounding by MXCSR.RC.
-  row(t, 0x2C, kPfxNone, "CVTTPS2PI", "Ppi,Wps", cvt<K::F32toI32T, 2, From::Xmm, To::Mmx>);
+  row(t, 0x2C, kPfxNone, "CVTTPS2PI", "Ppi,Wq", cvt<K::F32toI32T, 2, From::Xmm, To::Mmx>);
   row(t, 0x2C, 0x66, "CVTTPD2PI", "Ppi,Wpd", cvt<K::F64toI32T, 2, From::Xmm, To::Mmx, true>);
   row(t, 0x2C, 0xF3, "CVTTSS2SI", "Gd,Wss", cvt<K::F32toI32T, 1, From::Xmm, To::Gpr>);
   row(t, 0x2C, 0xF2, "CVTTSD2SI", "Gd,Wsd", cvt<K::F64toI32T, 1, From::Xmm, To::Gpr>);
-  row(t, 0x2D, kPfxNone, "CVTPS2PI", "Ppi,Wps", cvt<K::F32toI32, 2, From::Xmm, To::Mmx>);
+  row(t, 0x2D, kPfxNone, "CVTPS2PI", "Ppi,Wq", cvt<K::F32toI32, 2, From::Xmm, To::Mmx>);
   row(t, 0x2D, 0x66, "CVTPD2PI", "Ppi,Wpd", cvt<K::F64toI32, 2, From::Xmm, To::Mmx, true>);
   row(t, 0x2D, 0xF3, "CVTSS2SI", "Gd,Wss", cvt<K::F32toI32, 1, From::Xmm, To::Gpr>);
   row(t, 0x2D, 0xF2, "CVTSD2SI", "Gd,Wsd", cvt<K::F64toI32, 1, From::Xmm, To::Gpr>);
   // 0F 5A: between single and double.
-  row(t, 0x5A, kPfxNone, "CVTPS2PD", "Vpd,Wps", cvt<K::F32toF64, 2, From::Xmm, To::XmmZeroHigh>);
+  row(t, 0x5A, kPfxNone, "CVTPS2PD", "Vpd,Wq", cvt<K::F32toF64, 2, From::Xmm, To::XmmZeroHigh>);
   row(t, 0x5A, 0x66, "CVTPD2PS", "Vps,Wpd", cvt<K::F64toF32, 2, From::Xmm, To::XmmZeroHigh, true>);
   row(t, 0x5A, 0xF3, "CVTSS2SD", "Vsd,Wss", cvt<K::F32toF64, 1, From::Xmm, To::XmmKeep>);
   row(t, 0x5A, 0xF2, "CVTSD2SS", "Vss,Wsd", cvt<K::F64toF32, 1, From::Xmm, To::XmmKeep>);
