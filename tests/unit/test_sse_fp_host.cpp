@@ -4,8 +4,10 @@
 // Each case draws xmm0/xmm1 (or mm1, ecx) and an MXCSR (any rounding, DAZ, FTZ, masked or
 // unmasked exceptions, some flags already set), runs the same register-form bytes on the
 // host (tests/unit/sse_host.h) and on the emulator (tests/unit/sse_rig.h), and compares:
-// whether it faulted (#XM), MXCSR, xmm0, and the GPR, MMX register or EFLAGS the
-// instruction writes.  Every mismatch is counted; the first few are printed.
+// whether it faulted (#XM; #UD in the cases run with CR4.OSXMMEXCPT clear), MXCSR, xmm0,
+// and the GPR, MMX register or EFLAGS the instruction writes.  A quarter of the cases also
+// run the memory form ([3000h]) on the emulator against the same host result.  Every
+// mismatch is counted; the first few are printed.
 // RZ_SSE_CASES=<n> sets the cases per instruction (default: a fast CI subset).
 // RCPPS/RSQRTPS are compared too: their tables follow this host (see softfp_approx.cpp).
 #if defined(__x86_64__)
@@ -73,9 +75,39 @@ std::string hex16(const uint8_t* v) {
 }
 
 // Runs n cases of one instruction; returns the mismatch count.
+// The same instruction with its r/m operand in memory: ModRM C1 becomes 06 00 30 ([3000h]
+// with 16-bit addressing, 16-byte aligned), keeping a trailing immediate.
+std::vector<uint8_t> memory_form(const std::vector<uint8_t>& b) {
+  std::vector<uint8_t> v;
+  for (uint8_t x : b) {
+    if (x == 0xC1 && v.size() >= 2 && v[v.size() - 2] == 0x0F) v.insert(v.end(), {0x06, 0x00, 0x30});
+    else v.push_back(x);
+  }
+  return v;
+}
+
+// xm_vector: what the emulator must raise where the host raised #XM (#UD when
+// CR4.OSXMMEXCPT is clear).
+bool same_state(const Case& cs, const HostCtx& h, const SseState& in, const SseState& e,
+                int xm_vector = kXM) {
+  bool same = (e.vector == (h.faulted ? xm_vector : -1)) && e.mxcsr == h.mxcsr_out &&
+              std::memcmp(e.x0, h.x0, 16) == 0;
+  if (!h.faulted) {
+    if (cs.out == Out::Gpr) same = same && e.eax == h.eax;
+    if (cs.out == Out::Mmx) same = same && e.mm0 == h.mm0;
+    if (cs.out == Out::Flags) same = same && (e.eflags & kArithFlags) == (h.rflags & kArithFlags);
+  } else {
+    same = same && e.eax == in.eax;
+  }
+  return same;
+}
+
 unsigned run_case(const Case& cs, unsigned n, uint64_t seed) {
   HostSse host(cs.bytes);
   SseRig rig(cs.bytes);
+  const bool has_mem_form = cs.bytes[cs.bytes.size() - 2] != 0x50;  // MOVMSKPS/PD: register only
+  SseRig mem_rig(memory_form(cs.bytes));
+  unsigned mem_bad = 0;
   Rng r(seed);
   unsigned bad = 0;
   for (unsigned k = 0; k < n; ++k) {
@@ -96,17 +128,21 @@ unsigned run_case(const Case& cs, unsigned n, uint64_t seed) {
     h.eax = in.eax;
     h.ecx = in.ecx;
     host.run(h);
+    // One case in eight runs with CR4.OSXMMEXCPT clear: unmasked exceptions become #UD.
+    const bool no_osxmmexcpt = (k & 7) == 5;
+    if (no_osxmmexcpt) rig.cpu().cr4 &= ~CR4_OSXMMEXCPT;
     const SseState e = rig.run(in);
+    rig.cpu().cr4 |= CR4_OSXMMEXCPT;
 
     const bool host_fault = h.faulted;
-    bool same = (e.vector == (host_fault ? int(kXM) : -1)) && e.mxcsr == h.mxcsr_out &&
-                std::memcmp(e.x0, h.x0, 16) == 0;
-    if (!host_fault) {
-      if (cs.out == Out::Gpr) same = same && e.eax == h.eax;
-      if (cs.out == Out::Mmx) same = same && e.mm0 == h.mm0;
-      if (cs.out == Out::Flags) same = same && (e.eflags & kArithFlags) == (h.rflags & kArithFlags);
-    } else {
-      same = same && e.eax == in.eax;
+    const bool same = same_state(cs, h, in, e, no_osxmmexcpt ? int(kUD) : int(kXM));
+    if (has_mem_form && (k & 3) == 0) {
+      if (cs.src == Src::Gpr) std::memcpy(mem_rig.mem(), &in.ecx, 4);
+      else if (cs.src == Src::Mmx) std::memcpy(mem_rig.mem(), &in.mm1, 8);
+      else std::memcpy(mem_rig.mem(), in.x1, 16);
+      if (!same_state(cs, h, in, mem_rig.run(in)) && ++mem_bad <= 3)
+        std::printf("%s memory form mismatch: mxcsr_in=%04X x1=%s\n", cs.name, in.mxcsr,
+                    hex16(in.x1).c_str());
     }
     if (!same && ++bad <= 5) {
       std::printf("%s mismatch: mxcsr_in=%04X x0=%s x1=%s mm1=%016llX ecx=%08X\n", cs.name, in.mxcsr,
@@ -118,8 +154,9 @@ unsigned run_case(const Case& cs, unsigned n, uint64_t seed) {
                   hex16(e.x0).c_str(), e.eax, (unsigned long long)e.mm0, e.eflags & kArithFlags);
     }
   }
-  std::printf("[sse-host] %-10s %u cases, %u mismatches\n", cs.name, n, bad);
-  return bad;
+  std::printf("[sse-host] %-10s %u cases, %u mismatches; memory form: %u cases, %u mismatches\n",
+              cs.name, n, bad, has_mem_form ? (n + 3) / 4 : 0, mem_bad);
+  return bad + mem_bad;
 }
 
 std::vector<uint8_t> enc(uint8_t pfx, uint8_t op, int imm = -1) {
