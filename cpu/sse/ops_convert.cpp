@@ -5,8 +5,8 @@
 // from (XMM/m, MMX/m64, r/m32) and where the result goes (XMM keeping the upper lanes,
 // XMM with the upper quadword zeroed, an MMX register, a general register).
 // MMX operands: the instructions that read or write an MMX register check for a pending
-// x87 exception first and make the x87-to-MMX transition (TOP = 0, all tags valid) when
-// they complete; CVTPI2PD does so only for its register form (SDM vol. 2).  Misaligned
+// x87 exception first and make the x87-to-MMX transition (TOP = 0, all tags valid) after
+// reading their operands, before any #XM; CVTPI2PS/PD with a memory source do neither.  Misaligned
 // m128 sources of the packed double forms #GP(0).
 #include "cpu/sse/lanes.h"
 #include "cpu/table.h"
@@ -53,8 +53,9 @@ void cvt(Cpu& c, const Insn& i) {
   using D = typename Types<K>::D;
   constexpr unsigned kSrcBytes = Align16 ? 16 : N * sizeof(S);
   constexpr bool kMmxDst = Dst == To::Mmx;
-  // CVTPI2PS always makes the MMX transition; CVTPI2PD only with an MMX register.
-  const bool mmx = kMmxDst || (Src == From::Mmx && (!i.is_mem || sizeof(D) == 4));
+  // An MMX register operand makes the MMX transition; CVTPI2PS/PD with an m64 source do
+  // not (the host agrees; the SDM says so for CVTPI2PD only).
+  const bool mmx = kMmxDst || (Src == From::Mmx && !i.is_mem);
   if (mmx) mmx_operand_prologue(c);
   else simd::sse_prologue(c);
 
@@ -79,9 +80,10 @@ void cvt(Cpu& c, const Insn& i) {
     set_lane<D>(res, k, convert<K>(e, lane<S>(src, k)));
     lf.add(e);
   }
-  commit(c, lf);
-
+  // The transition happens once the operands are read, before a SIMD exception is
+  // reported (as the host does: an #XM from CVTPS2PI finds TOP = 0 and all tags valid).
   if (mmx) mmx_transition(c);
+  commit(c, lf);
   if constexpr (Dst == To::Mmx) {
     simd::set_mm(c, i.modrm_reg, lane<uint64_t>(res, 0));
   } else if constexpr (Dst == To::Gpr) {
