@@ -95,6 +95,28 @@ TEST(SseFpInsn, LdmxcsrStmxcsr) {
   EXPECT_EQ(lane<uint32_t>(r.mem(), 1), 0u);
 }
 
+TEST(SseFpInsn, FxsaveReportsDazInMxcsrMask) {
+  // FXSAVE [0x3000]: MXCSR_MASK (offset 28) has DAZ (bit 6); FXRSTOR accepts DAZ and #GPs
+  // on a reserved bit, like LDMXCSR.
+  SseRig save({0x0F, 0xAE, 0x06, 0x00, 0x30});
+  SseState in;
+  in.mxcsr = 0x1FC0;
+  SseState o = save.run(in);
+  EXPECT_EQ(o.vector, -1);
+  EXPECT_EQ(lane<uint32_t>(save.mem(), 6), 0x1FC0u);
+  EXPECT_EQ(lane<uint32_t>(save.mem(), 7), 0xFFFFu);
+  SseRig restore({0x0F, 0xAE, 0x0E, 0x00, 0x30});
+  std::memcpy(restore.mem(), save.mem(), 512);
+  put<uint32_t>(restore.mem(), 6, 0x9FC0);  // FTZ and DAZ
+  o = restore.run(SseState{});
+  EXPECT_EQ(o.vector, -1);
+  EXPECT_EQ(o.mxcsr, 0x9FC0u);
+  put<uint32_t>(restore.mem(), 6, 0x21F80);
+  o = restore.run(SseState{});
+  EXPECT_EQ(o.vector, int(kGP));
+  EXPECT_EQ(o.mxcsr, 0x1F80u);
+}
+
 TEST(SseFpInsn, AvailabilityUdAndNm) {
   SseRig r({0x0F, 0x58, 0xC1});
   r.cpu().cr4 &= ~CR4_OSFXSR;
