@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/fw_cfg.h"
 #include "cpu/cpu.h"
 #include "devices/bus.h"
 #include "devices/pc_board.h"
@@ -55,6 +56,10 @@ class Machine : public IoBus {
   void add_exit_device(uint16_t iobase, uint16_t iosize);
 
   PcBoard* board() { return board_.get(); }
+  // The PCI bus of the PC board (nullptr without the board).
+  PciBus* pci() { return board_ ? &board_->pci() : nullptr; }
+  // QEMU's firmware configuration device (ports 0x510-0x51B) of the PC board.
+  FwCfg* fw_cfg() { return fw_cfg_.get(); }
   // Serial port n (0 = COM1) back-end; the Machine does not own it.
   void set_serial_backend(unsigned n, CharBackend* b);
   // Keep an object alive as long as the machine (serial back-ends, output files).
@@ -101,6 +106,7 @@ class Machine : public IoBus {
   PortBus ports_;
   Scheduler sched_;
   std::unique_ptr<PcBoard> board_;
+  std::unique_ptr<FwCfg> fw_cfg_;
   struct BoardAck : InterruptAck {
     PcBoard* board = nullptr;
     uint8_t acknowledge() override { return board->inta(); }
