@@ -3,6 +3,7 @@
 #include "frontend/options.h"
 
 #include <getopt.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -182,8 +183,12 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
     return false;
   }
   if (!o.help && o.bios.empty() && o.kernel.empty()) {
-    err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
-    return false;
+    if (!o.machine.pc) {
+      err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
+      return false;
+    }
+    o.bios = kDefaultBios;  // -machine pc boots SeaBIOS unless -kernel asks for direct boot
+    o.default_bios = true;
   }
   return true;
 }
@@ -194,9 +199,12 @@ void print_help(FILE* f) {
       "\n"
       "Firmware and guest:\n"
       "  -bios FILE              ROM image (64, 128 or 256 KiB) mapped below 4 GiB and 1 MiB;\n"
-      "                          the CPU starts at F000:FFF0\n"
+      "                          the CPU starts at F000:FFF0.  Default with -machine pc and\n"
+      "                          no -kernel: " RZ_DEFAULT_BIOS " (Debian's seabios)\n"
       "  -kernel FILE            Linux bzImage (direct boot, no firmware) or Multiboot (v1)\n"
-      "                          kernel (ELF or a.out-kludge binary)\n"
+      "                          kernel (ELF or a.out-kludge binary); with -bios, a bzImage\n"
+      "                          is booted by the firmware through fw_cfg (QEMU's\n"
+      "                          " RZ_LINUXBOOT_ROM ")\n"
       "  -initrd FILE            initial ramdisk for a Linux kernel\n"
       "  -append STRING          kernel command line\n"
       "  -m MEGABYTES            guest RAM (default 128)\n"
@@ -206,7 +214,7 @@ void print_help(FILE* f) {
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
       "\n"
       "Debug ports:\n"
-      "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
+      "  -debugcon stdio|file:PATH        bytes written to ports 0xE9 and 0x402 (SeaBIOS's log)\n"
       "  -postcodes file:PATH[,port=N]    bytes written to the POST port (default 0x80)\n"
       "  -device isa-debug-exit[,iobase=0xf4,iosize=4]\n"
       "                          a write of V exits with status (V << 1) | 1\n"
@@ -221,7 +229,11 @@ void print_help(FILE* f) {
 }
 
 void setup_machine(Machine& m, const Options& o) {
-  if (!o.debugcon.empty()) m.add_debugcon(0xE9, make_sink(o.debugcon, "-debugcon"));
+  if (!o.debugcon.empty()) {
+    auto sink = make_sink(o.debugcon, "-debugcon");
+    m.add_debugcon(0xE9, sink);
+    m.add_debugcon(0x402, sink);  // QEMU's debugcon port that SeaBIOS logs to
+  }
   if (!o.postcodes.empty()) {
     std::string spec = o.postcodes;
     uint16_t port = 0x80;
@@ -258,8 +270,17 @@ void setup_machine(Machine& m, const Options& o) {
     }
   }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
-  if (!o.bios.empty()) m.load_bios_file(o.bios);
-  if (!o.kernel.empty()) {
+  if (!o.bios.empty()) {
+    if (o.default_bios && access(o.bios.c_str(), R_OK) != 0)
+      throw std::runtime_error(o.bios + ": default firmware not found (install the seabios "
+                               "package, or give -bios FILE or -kernel FILE)");
+    m.load_bios_file(o.bios);
+  }
+  if (!o.kernel.empty() && !o.bios.empty() && m.fw_cfg() && is_linux_kernel(o.kernel)) {
+    // Firmware boots the kernel: SeaBIOS runs QEMU's linuxboot option ROM, which loads
+    // the kernel, initrd and command line from fw_cfg.
+    boot_linux_fw_cfg(m, o.kernel, o.initrd, o.append);
+  } else if (!o.kernel.empty()) {
     if (is_linux_kernel(o.kernel)) boot_linux_direct(m, o.kernel, o.initrd, o.append);
     else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
     else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);

@@ -10,9 +10,13 @@
 
 namespace rz {
 
+#define RZ_DEFAULT_BIOS "/usr/share/seabios/bios-256k.bin"
+inline constexpr const char* kDefaultBios = RZ_DEFAULT_BIOS;
+
 struct Options {
   MachineConfig machine;
   std::string bios;
+  bool default_bios = false;  // `bios` is kDefaultBios because none was given
   std::string kernel;
   std::string append;
   std::string initrd;
