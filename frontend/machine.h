@@ -12,6 +12,7 @@
 #include "bios/fw_cfg.h"
 #include "cpu/cpu.h"
 #include "devices/bus.h"
+#include "devices/display.h"
 #include "devices/pc_board.h"
 #include "devices/scheduler.h"
 #include "mmu/mmu.h"
@@ -60,6 +61,9 @@ class Machine : public IoBus {
   PciBus* pci() { return board_ ? &board_->pci() : nullptr; }
   // QEMU's firmware configuration device (ports 0x510-0x51B) of the PC board.
   FwCfg* fw_cfg() { return fw_cfg_.get(); }
+  // The video device's picture for the SDL window, -screendump and --text-screen
+  // (nullptr when the machine has no display adapter).
+  DisplaySource* display() { return display_; }
   // Serial port n (0 = COM1) back-end; the Machine does not own it.
   void set_serial_backend(unsigned n, CharBackend* b);
   // Keep an object alive as long as the machine (serial back-ends, output files).
@@ -107,6 +111,7 @@ class Machine : public IoBus {
   Scheduler sched_;
   std::unique_ptr<PcBoard> board_;
   std::unique_ptr<FwCfg> fw_cfg_;
+  DisplaySource* display_ = nullptr;
   struct BoardAck : InterruptAck {
     PcBoard* board = nullptr;
     uint8_t acknowledge() override { return board->inta(); }
