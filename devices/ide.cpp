@@ -247,7 +247,12 @@ void IdeDrive::serialize(Serializer& s) {
 
 IdeChannel::IdeChannel(Scheduler& sched, unsigned index) : sched_(sched), index_(index) {}
 
-IdeChannel::~IdeChannel() = default;
+IdeChannel::~IdeChannel() {
+  if (bus_) {
+    bus_->unmap(cmd_base_, 8);
+    bus_->unmap(ctl_port_, 1);
+  }
+}
 
 void IdeChannel::map_ports(PortBus& bus, uint16_t cmd_base, uint16_t ctl_port) {
   PortHandler cmd;
@@ -261,6 +266,9 @@ void IdeChannel::map_ports(PortBus& bus, uint16_t cmd_base, uint16_t ctl_port) {
   ctl.read = [this](uint16_t, unsigned) -> uint32_t { return read_alt_status(); };
   ctl.write = [this](uint16_t, unsigned, uint32_t v) { write_device_control(uint8_t(v)); };
   bus.map(ctl_port, 1, std::move(ctl), index_ ? "IDE secondary control" : "IDE primary control");
+  bus_ = &bus;
+  cmd_base_ = cmd_base;
+  ctl_port_ = ctl_port;
 }
 
 uint32_t IdeChannel::read(unsigned reg, unsigned size) {

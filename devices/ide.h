@@ -209,7 +209,8 @@ class IdeChannel {
   IdeChannel(const IdeChannel&) = delete;
   IdeChannel& operator=(const IdeChannel&) = delete;
 
-  // Claim the command block (8 ports at cmd_base) and the control port.
+  // Claim the command block (8 ports at cmd_base) and the control port (released again
+  // when the channel is destroyed).
   void map_ports(PortBus& bus, uint16_t cmd_base, uint16_t ctl_port);
   // The PIIX's per-channel decode enable: while off, reads float (all ones) and writes
   // are dropped.
@@ -271,6 +272,8 @@ class IdeChannel {
   bool decode_ = true;
   IrqLine irq_;
   IdeDmaHost* dma_host_ = nullptr;
+  PortBus* bus_ = nullptr;  // where map_ports claimed ports (released on destruction)
+  uint16_t cmd_base_ = 0, ctl_port_ = 0;
 };
 
 // ATA strings: ASCII, space padded, two characters per word with the first in the high
