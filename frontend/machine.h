@@ -38,6 +38,9 @@ struct MachineConfig {
   bool pc = false;
   // RTC start, seconds since 1970 (host local time by default, fixed under --clock=virtual).
   int64_t rtc_start_seconds = PcBoardConfig::kFixedRtcStart;
+  // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
+  // Empty: the board's default (disk, CD-ROM, floppy).
+  std::vector<uint8_t> boot_order;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };

@@ -22,6 +22,7 @@ namespace {
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp, kMachine, kSerial,
+  kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -72,6 +73,14 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
       {"serial", required_argument, nullptr, kSerial},
+      {"hda", required_argument, nullptr, kHda},
+      {"hdb", required_argument, nullptr, kHdb},
+      {"hdc", required_argument, nullptr, kHdc},
+      {"hdd", required_argument, nullptr, kHdd},
+      {"cdrom", required_argument, nullptr, kCdrom},
+      {"drive", required_argument, nullptr, kDrive},
+      {"snapshot", no_argument, nullptr, kSnapshot},
+      {"boot", required_argument, nullptr, kBoot},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -165,6 +174,32 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         o.serial = arg;
         break;
+      case kHda: case kHdb: case kHdc: case kHdd: case kCdrom: {
+        static const char* const kNames[] = {"-hda", "-hdb", "-hdc", "-hdd", "-cdrom"};
+        IdeDriveSpec d;
+        d.option = kNames[ch - kHda];
+        d.file = arg;
+        d.cdrom = ch == kCdrom;
+        d.read_only = d.cdrom;
+        d.index = ch == kCdrom ? 2 : ch - kHda;
+        if (arg.empty()) {
+          err = d.option + ": expected a file name";
+          return false;
+        }
+        o.drives.push_back(d);
+        break;
+      }
+      case kDrive:
+      case kBoot:
+        try {
+          if (ch == kDrive) o.drives.push_back(parse_drive_spec(arg));
+          else o.machine.boot_order = parse_boot_spec(arg);
+        } catch (const std::runtime_error& e) {
+          err = e.what();
+          return false;
+        }
+        break;
+      case kSnapshot: o.snapshot = true; break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -180,6 +215,16 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
   }
   if (!o.initrd.empty() && o.kernel.empty()) {
     err = "-initrd needs -kernel";
+    return false;
+  }
+  try {
+    assign_drive_indexes(o.drives);
+  } catch (const std::runtime_error& e) {
+    err = e.what();
+    return false;
+  }
+  if (!o.drives.empty() && !o.machine.pc) {
+    err = o.drives.front().option + ": IDE drives need the PC board (not -machine bare)";
     return false;
   }
   if (!o.help && o.bios.empty() && o.kernel.empty()) {
@@ -212,6 +257,16 @@ void print_help(FILE* f) {
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
       "  -serial stdio|pty|file:PATH|none\n"
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
+      "\n"
+      "Drives (raw images; IDE on the PIIX3, legacy ports, IRQ 14/15):\n"
+      "  -hda/-hdb/-hdc/-hdd FILE   disk image on IDE index 0-3 (primary master/slave,\n"
+      "                          secondary master/slave); size a multiple of 512 bytes\n"
+      "  -cdrom FILE             CD image (ISO, read-only) on index 2\n"
+      "  -drive file=FILE[,if=ide][,index=N|bus=B,unit=U][,media=disk|cdrom][,format=raw]\n"
+      "         [,readonly=on|off]   a drive, QEMU's syntax (',,' for a comma in FILE)\n"
+      "  -snapshot               disk writes stay in memory; the image files are not changed\n"
+      "  -boot order=LETTERS|LETTERS  boot devices in order, up to three of a (floppy),\n"
+      "                          c (disk), d (CD-ROM), n (network); default: c, d, a\n"
       "\n"
       "Debug ports:\n"
       "  -debugcon stdio|file:PATH        bytes written to ports 0xE9 and 0x402 (SeaBIOS's log)\n"
@@ -268,6 +323,14 @@ void setup_machine(Machine& m, const Options& o) {
       m.set_serial_backend(0, be.get());
       m.keep(be);
     }
+  }
+  if (m.board()) {
+    // The PIIX3 IDE function and its drives.  The board has no PCI bus yet: the function
+    // runs as an ISA-style controller on the legacy ports (SeaBIOS probes those when it
+    // finds no PCI device); once the bus exists it is passed here instead of nullptr.
+    m.keep(std::make_shared<PcIde>(m.mem(), m.scheduler(), m.ports(), m.board()->irq_input(14),
+                                   m.board()->irq_input(15), nullptr, o.drives, o.snapshot,
+                                   !o.kernel.empty()));
   }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
   if (!o.bios.empty()) {
