@@ -20,7 +20,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp, kMachine, kSerial,
+  kClock, kNoReboot, kHelp, kMachine, kSerial, kDisplay, kName, kFullScreen, kType, kKeys,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -71,6 +71,11 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
       {"serial", required_argument, nullptr, kSerial},
+      {"display", required_argument, nullptr, kDisplay},
+      {"name", required_argument, nullptr, kName},
+      {"full-screen", no_argument, nullptr, kFullScreen},
+      {"type", required_argument, nullptr, kType},
+      {"keys", required_argument, nullptr, kKeys},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -164,6 +169,17 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         o.serial = arg;
         break;
+      case kDisplay:
+        if (!parse_display_option(arg, o.display, err)) return false;
+        break;
+      case kName: o.display.name = arg; break;
+      case kFullScreen: o.display.full_screen = true; break;
+      case kType:
+        if (!o.keys.add_text(arg, err)) return false;
+        break;
+      case kKeys:
+        if (!o.keys.add_keys(arg, err)) return false;
+        break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -204,6 +220,27 @@ void print_help(FILE* f) {
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
       "  -serial stdio|pty|file:PATH|none\n"
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
+      "\n"
+      "Display and input:\n"
+      "  -display sdl[,scale=smooth|integer][,full-screen=on|off] | none\n"
+      "                          sdl: a window (default when $DISPLAY or $WAYLAND_DISPLAY is\n"
+      "                          set and SDL can open one); smooth scaling keeps the picture's\n"
+      "                          aspect ratio, integer scales by whole pixels; none: headless\n"
+      "                          In the window: a click grabs the mouse, Ctrl+Alt+G releases\n"
+      "                          it, Ctrl+Alt+F toggles fullscreen, closing it powers off\n"
+      "  -full-screen            start the window fullscreen\n"
+      "  -name NAME              machine name shown in the window title\n"
+      "  --type [@SECONDS:]TEXT  type TEXT on the US layout (escapes: \\n Enter, \\t Tab,\n"
+      "                          \\b Backspace, \\e Esc, \\\\ backslash)\n"
+      "  --keys [@SECONDS:]COMBO[,COMBO...]\n"
+      "                          press keys by QEMU sendkey name; a COMBO like ctrl-alt-delete\n"
+      "                          presses left to right and releases in reverse (names: ret\n"
+      "                          esc spc tab backspace ctrl alt shift meta_l menu f1-f24 a-z\n"
+      "                          0-9 up down left right home end pgup pgdn insert delete\n"
+      "                          kp_0-kp_9 kp_enter print sysrq pause minus equal ...)\n"
+      "                          --type and --keys play in command-line order on the virtual\n"
+      "                          clock, 20 ms per key event; @SECONDS starts one at that\n"
+      "                          many seconds after power-on (not before the previous ends)\n"
       "\n"
       "Debug ports:\n"
       "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
@@ -257,6 +294,10 @@ void setup_machine(Machine& m, const Options& o) {
       m.keep(be);
     }
   }
+  if (!o.keys.actions().empty()) {
+    if (!m.board()) throw std::runtime_error("--keys/--type need the PC board (not -machine bare)");
+    o.keys.schedule(m.scheduler(), m.board()->keyboard());
+  }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
   if (!o.bios.empty()) m.load_bios_file(o.bios);
   if (!o.kernel.empty()) {
@@ -264,6 +305,7 @@ void setup_machine(Machine& m, const Options& o) {
     else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
     else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
   }
+  setup_display(m, o.display);
 }
 
 void finish_machine(Machine&, const Options&) { std::fflush(stdout); }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "frontend/display_setup.h"
+#include "frontend/keys.h"
 #include "frontend/machine.h"
 
 namespace rz {
@@ -21,6 +23,8 @@ struct Options {
   std::string serial = "none";  // COM1: "stdio", "file:PATH", "none"
   bool exit_device = false;
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;
+  DisplayOptions display;  // -display, -name, -full-screen
+  KeyScript keys;          // --keys and --type, in command-line order
   bool stats = false;
   bool help = false;
 };
