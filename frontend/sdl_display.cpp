@@ -92,6 +92,7 @@ bool SdlDisplay::open(std::string& err) {
   last_title_ = Clock::now();
   update_title(true);
   redraw(true);
+  present();
   return true;
 }
 

@@ -134,7 +134,7 @@ TEST(KeysScript, CommandLineOptions) {
   Options o;
   std::string err;
   ASSERT_TRUE(parse_options(11, const_cast<char**>(argv), o, err)) << err;
-  EXPECT_EQ(o.keys.actions().size(), 6u + 12u);
+  EXPECT_EQ(o.keys.actions().size(), 6u + 6u);  // 3 keys of a combo, 3 typed keys
   EXPECT_EQ(o.keys.actions()[0].at_ns, 1'000'000'000);
   EXPECT_EQ(o.display.kind, DisplayKind::None);
   EXPECT_EQ(o.display.name, "box");

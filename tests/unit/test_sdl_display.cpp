@@ -238,6 +238,28 @@ TEST_F(SdlDisplayTest, ClickGrabsTheMouseAndMotionMakesPackets) {
   EXPECT_EQ(d->title().find("Ctrl+Alt+G"), std::string::npos);
 }
 
+TEST_F(SdlDisplayTest, WheelAndExtraButtonsReachAnExplorerMouse) {
+  auto d = open(nullptr);
+  // IntelliMouse (200,100,80) then Explorer (200,200,80) detection, then reporting on.
+  for (uint8_t b : {0xF3, 0xC8, 0xF3, 0x64, 0xF3, 0x50, 0xF3, 0xC8, 0xF3, 0xC8, 0xF3, 0x50, 0xF4}) {
+    m->ports().write(0x64, 1, 0xD4);
+    m->ports().write(0x60, 1, b);
+  }
+  EXPECT_EQ(drain().size(), 13u);  // acknowledgements
+  ASSERT_EQ(m->board()->mouse().id(), 4);
+  push_button(SDL_BUTTON_LEFT, true);  // grab
+  push_button(SDL_BUTTON_LEFT, false);
+  d->poll_now();
+  ASSERT_TRUE(d->grabbed());
+  SDL_Event e{};
+  e.type = SDL_MOUSEWHEEL;
+  e.wheel.y = 2;  // away from the user: negative Z in PS/2
+  SDL_PushEvent(&e);
+  push_button(SDL_BUTTON_X1, true);
+  d->poll_now();
+  EXPECT_EQ(drain(), (std::vector<uint8_t>{0x08, 0x00, 0x00, 0x1E}));  // Z=-2, 4th button
+}
+
 TEST_F(SdlDisplayTest, SpeakerToneIsQueued) {
   auto d = open(nullptr);
   ASSERT_TRUE(d->audio_open());
@@ -284,6 +306,7 @@ TEST_F(SdlDisplayTest, SetupDisplayHonoursTheChoice) {
   EXPECT_FALSE(setup_display(*m, opt));
   opt.kind = DisplayKind::Sdl;
   EXPECT_TRUE(setup_display(*m, opt));  // dummy driver: a window without a display
+  m.reset();  // closes the window (and SDL)
   setenv("SDL_VIDEODRIVER", "no-such-driver", 1);
   MachineConfig cfg;
   Machine m2(cfg);
