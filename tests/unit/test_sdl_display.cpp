@@ -337,3 +337,50 @@ TEST_F(SdlDisplayTest, SetupDisplayHonoursTheChoice) {
 }  // namespace
 }  // namespace rz
 #endif  // RZ_HAVE_SDL
+
+#if RZ_HAVE_SDL
+#include "devices/vga.h"
+
+namespace rz {
+namespace {
+
+// The real video device behind the window: a Bochs VBE 320x200x32 mode, pixels written
+// into video memory, read back from the window.
+TEST_F(SdlDisplayTest, ShowsTheStdVgaPicture) {
+  StdVga vga(m->scheduler());
+  vga.map_legacy(m->ports(), m->mem());
+  auto dispi = [&](uint16_t idx, uint16_t v) {
+    m->ports().write(dispi::kIndexPort, 2, idx);
+    m->ports().write(dispi::kDataPort, 2, v);
+  };
+  dispi(dispi::kXres, 320);
+  dispi(dispi::kYres, 200);
+  dispi(dispi::kBpp, 32);
+  dispi(dispi::kEnable, dispi::kEnabled | dispi::kLfbEnabled);
+  auto fill = [&](uint32_t left, uint32_t right) {
+    for (uint32_t y = 0; y < 200; ++y)
+      for (uint32_t x = 0; x < 320; ++x) {
+        uint32_t v = x < 160 ? left : right;
+        std::memcpy(vga.vram() + (y * 320 + x) * 4, &v, 4);
+      }
+  };
+  fill(0xFF8000, 0x0080FF);
+  auto d = open(&vga);
+  int w, h;
+  SDL_GetWindowSize(d->window(), &w, &h);
+  EXPECT_EQ(w, 640);
+  EXPECT_EQ(h, 480);
+  EXPECT_EQ(pixel(*d, 100, 200), 0xFF8000u);
+  EXPECT_EQ(pixel(*d, 500, 200), 0x0080FFu);
+  uint64_t n = d->frames_presented();
+  d->poll_now();
+  EXPECT_EQ(d->frames_presented(), n);  // nothing changed, nothing drawn
+  fill(0x00FF00, 0x0080FF);
+  d->poll_now();
+  EXPECT_EQ(d->frames_presented(), n + 1);
+  EXPECT_EQ(pixel(*d, 100, 200), 0x00FF00u);
+}
+
+}  // namespace
+}  // namespace rz
+#endif  // RZ_HAVE_SDL
