@@ -73,6 +73,18 @@ class Machine : public IoBus {
   void keep(std::shared_ptr<void> p) { owned_.push_back(std::move(p)); }
   // Polled between slices: returning true stops the run (e.g. Ctrl-A x on the console).
   void set_poll_hook(std::function<bool()> f) { poll_hook_ = std::move(f); }
+  // Add a poll hook beside the current one (both run; either can stop the run).
+  void add_poll_hook(std::function<bool()> f) {
+    if (!poll_hook_) {
+      poll_hook_ = std::move(f);
+      return;
+    }
+    poll_hook_ = [a = std::move(poll_hook_), b = std::move(f)] {
+      bool stop_a = a();
+      bool stop_b = b();
+      return stop_a || stop_b;
+    };
+  }
 
   // Run until the guest stops the machine.  Returns why.
   StopReason run();

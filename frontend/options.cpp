@@ -23,6 +23,7 @@ enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp, kMachine, kSerial,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
+  kDisplay, kName, kFullScreen, kType, kKeys,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -81,6 +82,11 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"drive", required_argument, nullptr, kDrive},
       {"snapshot", no_argument, nullptr, kSnapshot},
       {"boot", required_argument, nullptr, kBoot},
+      {"display", required_argument, nullptr, kDisplay},
+      {"name", required_argument, nullptr, kName},
+      {"full-screen", no_argument, nullptr, kFullScreen},
+      {"type", required_argument, nullptr, kType},
+      {"keys", required_argument, nullptr, kKeys},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -200,6 +206,17 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         break;
       case kSnapshot: o.snapshot = true; break;
+      case kDisplay:
+        if (!parse_display_option(arg, o.display, err)) return false;
+        break;
+      case kName: o.display.name = arg; break;
+      case kFullScreen: o.display.full_screen = true; break;
+      case kType:
+        if (!o.keys.add_text(arg, err)) return false;
+        break;
+      case kKeys:
+        if (!o.keys.add_keys(arg, err)) return false;
+        break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -267,6 +284,26 @@ void print_help(FILE* f) {
       "  -snapshot               disk writes stay in memory; the image files are not changed\n"
       "  -boot order=LETTERS|LETTERS  boot devices in order, up to three of a (floppy),\n"
       "                          c (disk), d (CD-ROM), n (network); default: c, d, a\n"
+      "Display and input:\n"
+      "  -display sdl[,scale=smooth|integer][,full-screen=on|off] | none\n"
+      "                          sdl: a window (default when $DISPLAY or $WAYLAND_DISPLAY is\n"
+      "                          set and SDL can open one); smooth scaling keeps the picture's\n"
+      "                          aspect ratio, integer scales by whole pixels; none: headless\n"
+      "                          In the window: a click grabs the mouse, Ctrl+Alt+G releases\n"
+      "                          it, Ctrl+Alt+F toggles fullscreen, closing it powers off\n"
+      "  -full-screen            start the window fullscreen\n"
+      "  -name NAME              machine name shown in the window title\n"
+      "  --type [@SECONDS:]TEXT  type TEXT on the US layout (escapes: \\n Enter, \\t Tab,\n"
+      "                          \\b Backspace, \\e Esc, \\\\ backslash)\n"
+      "  --keys [@SECONDS:]COMBO[,COMBO...]\n"
+      "                          press keys by QEMU sendkey name; a COMBO like ctrl-alt-delete\n"
+      "                          presses left to right and releases in reverse (names: ret\n"
+      "                          esc spc tab backspace ctrl alt shift meta_l menu f1-f24 a-z\n"
+      "                          0-9 up down left right home end pgup pgdn insert delete\n"
+      "                          kp_0-kp_9 kp_enter print sysrq pause minus equal ...)\n"
+      "                          --type and --keys play in command-line order on the virtual\n"
+      "                          clock, 20 ms per key event; @SECONDS starts one at that\n"
+      "                          many seconds after power-on (not before the previous ends)\n"
       "\n"
       "Debug ports:\n"
       "  -debugcon stdio|file:PATH        bytes written to ports 0xE9 and 0x402 (SeaBIOS's log)\n"
@@ -325,12 +362,15 @@ void setup_machine(Machine& m, const Options& o) {
     }
   }
   if (m.board()) {
-    // The PIIX3 IDE function and its drives.  The board has no PCI bus yet: the function
-    // runs as an ISA-style controller on the legacy ports (SeaBIOS probes those when it
-    // finds no PCI device); once the bus exists it is passed here instead of nullptr.
+    // The PIIX3 IDE function (01.1) and its drives.  With firmware, SeaBIOS enables it
+    // through PCI; a firmware-less boot turns legacy decoding on at once.
     m.keep(std::make_shared<PcIde>(m.mem(), m.scheduler(), m.ports(), m.board()->irq_input(14),
-                                   m.board()->irq_input(15), nullptr, o.drives, o.snapshot,
-                                   !o.kernel.empty()));
+                                   m.board()->irq_input(15), m.pci(), o.drives, o.snapshot,
+                                   o.bios.empty()));
+  }
+  if (!o.keys.actions().empty()) {
+    if (!m.board()) throw std::runtime_error("--keys/--type need the PC board (not -machine bare)");
+    o.keys.schedule(m.scheduler(), m.board()->keyboard());
   }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
   if (!o.bios.empty()) {
@@ -348,6 +388,7 @@ void setup_machine(Machine& m, const Options& o) {
     else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
     else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
   }
+  setup_display(m, o.display);
 }
 
 void finish_machine(Machine&, const Options&) { std::fflush(stdout); }

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "devices/ide_config.h"
+#include "frontend/display_setup.h"
+#include "frontend/keys.h"
 #include "frontend/machine.h"
 
 namespace rz {
@@ -28,6 +30,8 @@ struct Options {
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;
   std::vector<IdeDriveSpec> drives;  // -hda..-hdd, -cdrom, -drive
   bool snapshot = false;             // writes to disk images stay in memory
+  DisplayOptions display;  // -display, -name, -full-screen
+  KeyScript keys;          // --keys and --type, in command-line order
   bool stats = false;
   bool help = false;
 };
