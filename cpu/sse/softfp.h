@@ -86,7 +86,7 @@ template <class F> int32_t to_i32(Env& e, typename F::U a, bool truncate);
 uint32_t rcp14(uint32_t a);
 uint32_t rsqrt14(uint32_t a);
 
-// ---- helpers shared by the files above (cpu/sse/softfp_core.h) ------------------------------
+// ---- classification helpers (the rest is private: cpu/sse/softfp_core.h) ---------------------
 template <class F> constexpr bool is_nan(typename F::U a) {
   using U = typename F::U;
   return ((a >> F::kFrac) & F::kExpMax) == unsigned(F::kExpMax) && (a & ((U(1) << F::kFrac) - 1));
