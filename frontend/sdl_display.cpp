@@ -65,6 +65,7 @@ bool SdlDisplay::open(std::string& err) {
     err = std::string("SDL window: ") + SDL_GetError();
     return false;
   }
+  SDL_StopTextInput();  // keys only: no input-method windows over the guest
   ren_ = SDL_CreateRenderer(win_, -1, 0);
   if (!ren_) {
     err = std::string("SDL renderer: ") + SDL_GetError();
