@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/fw_cfg.h"
 #include "cpu/cpu.h"
 #include "devices/bus.h"
 #include "devices/display.h"
@@ -37,6 +38,9 @@ struct MachineConfig {
   bool pc = false;
   // RTC start, seconds since 1970 (host local time by default, fixed under --clock=virtual).
   int64_t rtc_start_seconds = PcBoardConfig::kFixedRtcStart;
+  // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
+  // Empty: the board's default (disk, CD-ROM, floppy).
+  std::vector<uint8_t> boot_order;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
@@ -56,6 +60,10 @@ class Machine : public IoBus {
   void add_exit_device(uint16_t iobase, uint16_t iosize);
 
   PcBoard* board() { return board_.get(); }
+  // The PCI bus of the PC board (nullptr without the board).
+  PciBus* pci() { return board_ ? &board_->pci() : nullptr; }
+  // QEMU's firmware configuration device (ports 0x510-0x51B) of the PC board.
+  FwCfg* fw_cfg() { return fw_cfg_.get(); }
   // The video device's picture for the SDL window, -screendump and --text-screen
   // (nullptr when the machine has no display adapter).
   DisplaySource* display() { return display_; }
@@ -117,6 +125,7 @@ class Machine : public IoBus {
   PortBus ports_;
   Scheduler sched_;
   std::unique_ptr<PcBoard> board_;
+  std::unique_ptr<FwCfg> fw_cfg_;
   DisplaySource* display_ = nullptr;
   struct BoardAck : InterruptAck {
     PcBoard* board = nullptr;

@@ -46,7 +46,8 @@ class Case:
 
 
 CASES = {
-    "no_args": Case([], ["-bios", "-kernel"]),
+    # With -machine pc (the default) no arguments boot SeaBIOS; a bare machine needs an image.
+    "bare_no_image": Case(["-machine", "bare"], ["-bios", "-kernel"]),
     "unknown_option": Case(["-bios", "{dir}/rom.bin", "-frobnicate"], ["-frobnicate"],
                            {"rom.bin": bytes(65536)}),
     "bad_timeout": Case(["-kernel", "k", "-timeout", "soon"], ["-timeout", "soon"]),
