@@ -4,6 +4,7 @@
 #include "bios/pc_firmware.h"
 #include "frontend/boot.h"
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <fstream>
@@ -18,6 +19,10 @@ Machine::Machine(const MachineConfig& cfg)
   if (cfg_.pc) {
     PcBoardConfig bc;
     bc.rtc_start_seconds = cfg_.rtc_start_seconds;
+    if (!cfg_.boot_order.empty()) {
+      bc.boot_count = unsigned(std::min<size_t>(cfg_.boot_order.size(), 3));
+      for (unsigned k = 0; k < bc.boot_count; ++k) bc.boot_order[k] = cfg_.boot_order[k];
+    }
     board_ = build_pc_board(ports_, sched_, mem_, bc);
     ack_.board = board_.get();
     cpu_.pic = &ack_;

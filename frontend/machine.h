@@ -38,6 +38,9 @@ struct MachineConfig {
   bool pc = false;
   // RTC start, seconds since 1970 (host local time by default, fixed under --clock=virtual).
   int64_t rtc_start_seconds = PcBoardConfig::kFixedRtcStart;
+  // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
+  // Empty: the board's default (disk, CD-ROM, floppy).
+  std::vector<uint8_t> boot_order;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
@@ -70,6 +73,18 @@ class Machine : public IoBus {
   void keep(std::shared_ptr<void> p) { owned_.push_back(std::move(p)); }
   // Polled between slices: returning true stops the run (e.g. Ctrl-A x on the console).
   void set_poll_hook(std::function<bool()> f) { poll_hook_ = std::move(f); }
+  // Add a poll hook beside the current one (both run; either can stop the run).
+  void add_poll_hook(std::function<bool()> f) {
+    if (!poll_hook_) {
+      poll_hook_ = std::move(f);
+      return;
+    }
+    poll_hook_ = [a = std::move(poll_hook_), b = std::move(f)] {
+      bool stop_a = a();
+      bool stop_b = b();
+      return stop_a || stop_b;
+    };
+  }
 
   // Run until the guest stops the machine.  Returns why.
   StopReason run();
