@@ -13,6 +13,8 @@
 # which loads it and jumps to its real-mode setup code at 9020:0000.  The "kernel" here is
 # a minimal bzImage whose setup code writes "LBOK" to port 0xE9 and exits through
 # isa-debug-exit (status 33).
+# With --case diskboot a 1 MiB raw disk (-hda) holds a boot sector that writes "MBROK" to
+# port 0xE9 and exits (status 33): SeaBIOS finds the drive on the PIIX3 IDE and boots it.
 # Exit status 0 when all are present; the missing ones are listed otherwise.
 import argparse
 import os
@@ -80,10 +82,40 @@ def run_linuxboot(emulator):
     return 0 if not missing else 1
 
 
+def run_diskboot(emulator):
+    img = bytearray(1 << 20)
+    code = bytearray(b"\xBA\xE9\x00")  # mov dx, 0xE9
+    for ch in b"MBROK\n":
+        code += bytes([0xB0, ch, 0xEE])
+    code += b"\xBA\xF4\x00\xB0\x10\xEE\xFA\xF4"  # exit 0x10; cli; hlt
+    img[0:len(code)] = code
+    img[510:512] = b"\x55\xAA"
+    with tempfile.TemporaryDirectory() as d:
+        disk, log = os.path.join(d, "disk.img"), os.path.join(d, "debugcon.txt")
+        with open(disk, "wb") as f:
+            f.write(img)
+        args = [emulator, "-m", "32", "--clock=virtual", "-timeout", "20", "-hda", disk,
+                "-debugcon", "file:" + log, "-device", "isa-debug-exit"]
+        p = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        with open(log, "rb") as f:
+            text = f.read().decode("latin-1")
+    print("ringzero %s -> exit %d" % (" ".join(args[1:]), p.returncode))
+    print("---- debug log ----\n" + text.rstrip())
+    missing = [e for e in ["ATA controller 1 at 1f0", "Booting from Hard Disk",
+                           "Booting from 0000:7c00", "MBROK"] if e not in text]
+    problems = ["debug log lacks %r" % e for e in missing]
+    if p.returncode != 33:
+        problems.append("exit status %d, expected 33 from the boot sector" % p.returncode)
+    for m in problems:
+        print("problem: " + m)
+    print("PASS" if not problems else "FAIL")
+    return 0 if not problems else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--emulator", required=True)
-    ap.add_argument("--case", choices=["banner", "linuxboot"], default="banner")
+    ap.add_argument("--case", choices=["banner", "linuxboot", "diskboot"], default="banner")
     ap.add_argument("--mem", type=int, default=32)
     ap.add_argument("--timeout", default="20")
     a = ap.parse_args()
@@ -92,6 +124,8 @@ def main():
         return 1
     if a.case == "linuxboot":
         return run_linuxboot(a.emulator)
+    if a.case == "diskboot":
+        return run_diskboot(a.emulator)
     with tempfile.TemporaryDirectory() as d:
         log, ser = os.path.join(d, "debugcon.txt"), os.path.join(d, "serial.txt")
         args = [a.emulator, "-m", str(a.mem), "--clock=virtual", "-timeout", a.timeout,
