@@ -142,7 +142,7 @@ typename F::U round_pack(Env& e, bool sign, int exp, uint64_t sig) {
   // Unmasked UE: no result is delivered; PE reports whether the result rounded with an
   // unbounded exponent (the one a handler could rescale) is inexact.
   if (tiny && !e.masked(kUE)) {
-    e.exc |= kUE | ((sig & lowmask) ? kPE : 0);
+    e.exc |= kUE | ((sig & lowmask) ? uint32_t(kPE) : 0u);
     return M::zero(sign);
   }
   uint64_t m = sig;
@@ -162,7 +162,7 @@ typename F::U round_pack(Env& e, bool sign, int exp, uint64_t sig) {
   }
   if (ee > M::kEmax) {
     // Masked: infinity or the largest finite value, always inexact.  Unmasked: as for UE.
-    e.exc |= kOE | ((lost || e.masked(kOE)) ? kPE : 0);
+    e.exc |= kOE | ((lost || e.masked(kOE)) ? uint32_t(kPE) : 0u);
     const bool to_inf = e.rc == kRoundNearest || (e.rc == kRoundDown && sign) ||
                         (e.rc == kRoundUp && !sign);
     return to_inf ? M::inf(sign) : M::max_finite(sign);
