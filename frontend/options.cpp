@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "bios/multiboot.h"
+#include "devices/block_file.h"
 #include "frontend/boot.h"
 #include "frontend/char_backends.h"
 
@@ -20,7 +21,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp, kMachine, kSerial,
+  kClock, kNoReboot, kHelp, kMachine, kSerial, kFda, kFdb, kSnapshot,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -52,6 +53,25 @@ std::function<void(uint8_t)> make_sink(const std::string& spec, const char* what
   throw std::runtime_error(std::string(what) + ": expected stdio or file:PATH, got '" + spec + "'");
 }
 
+// -fda/-fdb: open the image (read-only when the file is not writable; an overlay with
+// -snapshot) and put it in the board's floppy drive.
+void attach_floppy(Machine& m, const Options& o, unsigned drive, const std::string& path) {
+  if (path.empty()) return;
+  const std::string opt = drive ? "-fdb" : "-fda";
+  if (!m.board()) throw std::runtime_error(opt + " needs the PC board (not -machine bare)");
+  BlockFileOptions bo;
+  bo.snapshot = o.snapshot;
+  std::shared_ptr<BlockDevice> dev;
+  try {
+    dev = open_block_file(path, bo);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(opt + ": " + e.what());
+  }
+  std::string err;
+  if (!m.board()->attach_floppy(drive, dev.get(), err)) throw std::runtime_error(opt + ": " + err);
+  m.keep(dev);
+}
+
 }  // namespace
 
 bool parse_options(int argc, char** argv, Options& o, std::string& err) {
@@ -71,6 +91,9 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
       {"serial", required_argument, nullptr, kSerial},
+      {"fda", required_argument, nullptr, kFda},
+      {"fdb", required_argument, nullptr, kFdb},
+      {"snapshot", no_argument, nullptr, kSnapshot},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -164,6 +187,15 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         o.serial = arg;
         break;
+      case kFda:
+      case kFdb:
+        if (arg.empty()) {
+          err = std::string(ch == kFda ? "-fda" : "-fdb") + ": expected a floppy image file, got ''";
+          return false;
+        }
+        (ch == kFda ? o.fda : o.fdb) = arg;
+        break;
+      case kSnapshot: o.snapshot = true; break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -204,6 +236,14 @@ void print_help(FILE* f) {
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
       "  -serial stdio|pty|file:PATH|none\n"
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
+      "\n"
+      "Disks:\n"
+      "  -fda FILE, -fdb FILE    floppy image in drive A: / B: (raw 160K, 180K, 320K, 360K,\n"
+      "                          720K, 1.2M, 1.44M, 1.68M DMF or 2.88M; the size picks the\n"
+      "                          format and the drive type); a file that is not writable\n"
+      "                          is a write-protected disk\n"
+      "  -snapshot               guest writes to disk images stay in memory; the files are\n"
+      "                          not changed\n"
       "\n"
       "Debug ports:\n"
       "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
@@ -257,6 +297,8 @@ void setup_machine(Machine& m, const Options& o) {
       m.keep(be);
     }
   }
+  attach_floppy(m, o, 0, o.fda);
+  attach_floppy(m, o, 1, o.fdb);
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
   if (!o.bios.empty()) m.load_bios_file(o.bios);
   if (!o.kernel.empty()) {

@@ -19,6 +19,8 @@ struct Options {
   std::string debugcon;   // "", "stdio", "file:PATH"
   std::string postcodes;  // "", "file:PATH[,port=N]"
   std::string serial = "none";  // COM1: "stdio", "file:PATH", "none"
+  std::string fda, fdb;   // floppy images for drives A: and B:
+  bool snapshot = false;  // disk images: guest writes stay in memory
   bool exit_device = false;
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;
   bool stats = false;
