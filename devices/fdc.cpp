@@ -17,7 +17,7 @@ constexpr uint8_t kRqm = 0x80, kDio = 0x40, kNdm = 0x20, kCb = 0x10;
 enum class Cmd : uint8_t {
   Invalid, ReadData, ReadDeleted, WriteData, WriteDeleted, ReadTrack, Verify, Format, ReadId,
   Recalibrate, SenseInt, Specify, SenseDrive, Seek, RelSeek, Configure, DumpReg, Perpendicular,
-  Lock, Version,
+  Lock, Version, Scan,
 };
 
 // The first command byte as the data sheet draws it: bits in `mask` are fixed, the others
@@ -37,7 +37,8 @@ constexpr CmdDesc kCmds[] = {
     {0xFF, 0x0F, 3, Cmd::Seek},         {0xBF, 0x8F, 3, Cmd::RelSeek},
     {0xFF, 0x13, 4, Cmd::Configure},    {0xFF, 0x0E, 1, Cmd::DumpReg},
     {0xFF, 0x12, 2, Cmd::Perpendicular}, {0x7F, 0x14, 1, Cmd::Lock},
-    {0xFF, 0x10, 1, Cmd::Version},
+    {0xFF, 0x10, 1, Cmd::Version},      {0x1F, 0x11, 9, Cmd::Scan},
+    {0x1F, 0x19, 9, Cmd::Scan},         {0x1F, 0x1D, 9, Cmd::Scan},
 };
 
 const CmdDesc& lookup(uint8_t op) {
@@ -283,6 +284,7 @@ void Fdc82077::result(std::initializer_list<uint8_t> bytes, bool interrupt) {
   if (interrupt) {
     s_.int_latch = true;
     s_.result_int = true;
+    s_.reset_sense = 0;  // a new interrupt supersedes the reset's drive-ready statuses
   }
   update_irq();
 }
@@ -394,6 +396,7 @@ void Fdc82077::seek_done(unsigned d) {
   if (dv.stepped && drive_usable(d) && drives_[d].has_medium()) dv.disk_changed = false;
   dv.int_pending = true;
   s_.int_latch = true;
+  s_.reset_sense = 0;  // as for a result phase: the reset statuses are gone
   update_irq();
 }
 

@@ -7,10 +7,10 @@
 // 6-0 are not driven in PC/AT mode and read as 1s) and CCR (data rate).
 //
 // Commands (82077AA set): READ DATA, READ DELETED DATA, WRITE DATA, WRITE DELETED DATA,
-// READ TRACK, VERIFY, FORMAT TRACK, READ ID, RECALIBRATE, SEEK, RELATIVE SEEK, SENSE INTERRUPT STATUS, SENSE DRIVE STATUS, SPECIFY,
+// READ TRACK, VERIFY, FORMAT TRACK, SCAN EQUAL / LOW OR EQUAL / HIGH OR EQUAL, READ ID,
+// RECALIBRATE, SEEK, RELATIVE SEEK, SENSE INTERRUPT STATUS, SENSE DRIVE STATUS, SPECIFY,
 // CONFIGURE (implied seek, FIFO, polling), LOCK, DUMPREG, PERPENDICULAR MODE, VERSION
-// (0x90).  Not implemented: the SCAN commands (answered as invalid).  Anything else,
-// including the 82078's PART ID (0x18), is invalid: one result
+// (0x90).  Anything else, including the 82078's PART ID (0x18), is invalid: one result
 // byte, ST0 = 0x80, no interrupt (Linux tells an 82077AA from an 82078 exactly so).
 // Multi-track, end of track (EN without TC), terminal count from the DMA controller,
 // implied seek, skip of deleted data, and non-DMA mode (SPECIFY ND) where the execution
@@ -19,6 +19,10 @@
 // ND, WC, BC; no readable marks at the wrong data rate, in FM mode, on an unformatted
 // track or with no medium: MA), results follow the data sheet's tables (ID after the
 // last sector, MT side switch).
+//
+// After a reset with drive polling on, SENSE INTERRUPT STATUS answers 0xC0-0xC3 (ready
+// changed, one per drive); the next interrupt (a seek's end, a result phase) drops the
+// statuses nobody asked for, so a BIOS that asks once still gets its seek's status next.
 //
 // Every buffer is fixed-size and every index is bounded by the phase: bytes written when
 // the chip is not asking for them (DIO=1, RQM=0, execution in DMA mode, reset) are
@@ -49,6 +53,7 @@ enum class FdcPhase : uint8_t { Idle, Command, Execution, Result };
 // What the execution phase is doing.
 enum class FdcOp : uint8_t {
   None, ReadData, ReadDeleted, WriteData, WriteDeleted, ReadTrack, Verify, Format, ReadId,
+  ScanEqual, ScanLowEqual, ScanHighEqual,
 };
 
 struct FdcDriveState {
@@ -170,6 +175,8 @@ class Fdc82077 {
   bool media_sector(bool write);
   void format_sector(const uint8_t* id);
   bool dma_wait();
+  bool is_scan() const;
+  void scan_sector(size_t n);
   void implied_seek();
   bool to_host() const;
   bool is_write() const;

@@ -1,6 +1,6 @@
 // devices/fdc_xfer.cpp: the execution phase of the 82077AA's data commands (READ DATA,
 // READ DELETED DATA, WRITE DATA, WRITE DELETED DATA, READ TRACK, VERIFY, FORMAT TRACK,
-// READ ID): finding the sector's ID on the track under the head, moving one sector per
+// SCAN, READ ID): finding the sector's ID on the track under the head, moving one sector per
 // step through DMA or the FIFO, the multi-track and end-of-track rules, and the result
 // phase.  See fdc.h.
 #include "devices/fdc.h"
@@ -17,7 +17,7 @@ constexpr uint8_t kSt0Se = 0x20, kSt0Ec = 0x10;
 // ST1
 constexpr uint8_t kEn = 0x80, kDe = 0x20, kOr = 0x10, kNd = 0x04, kNw = 0x02, kMa = 0x01;
 // ST2
-constexpr uint8_t kCm = 0x40, kDd = 0x20, kWc = 0x10, kBc = 0x02;
+constexpr uint8_t kCm = 0x40, kDd = 0x20, kWc = 0x10, kSh = 0x08, kSn = 0x04, kBc = 0x02;
 
 constexpr int64_t kRevolutionNs = 200'000'000;  // 300 rpm
 constexpr unsigned kSectorBytes = 512;
@@ -27,6 +27,11 @@ constexpr unsigned kSectorBytes = 512;
 bool Fdc82077::to_host() const {
   auto op = s_.x.op;
   return op == FdcOp::ReadData || op == FdcOp::ReadDeleted || op == FdcOp::ReadTrack;
+}
+
+bool Fdc82077::is_scan() const {
+  auto op = s_.x.op;
+  return op == FdcOp::ScanEqual || op == FdcOp::ScanLowEqual || op == FdcOp::ScanHighEqual;
 }
 
 bool Fdc82077::is_write() const {
@@ -45,17 +50,22 @@ void Fdc82077::start_xfer() {
     case 0x02: x.op = FdcOp::ReadTrack; break;
     case 0x16: x.op = FdcOp::Verify; break;
     case 0x0D: x.op = FdcOp::Format; break;
+    case 0x11: x.op = FdcOp::ScanEqual; break;
+    case 0x19: x.op = FdcOp::ScanLowEqual; break;
+    case 0x1D: x.op = FdcOp::ScanHighEqual; break;
     default: x.op = FdcOp::ReadId; break;
   }
   x.drive = c[1] & 3;
   x.hd = (c[1] >> 2) & 1;
   x.mfm = c[0] & 0x40;
   x.dma = !(s_.specify2 & 1);
-  bool options = x.op == FdcOp::ReadData || x.op == FdcOp::ReadDeleted ||
+  bool scan = x.op == FdcOp::ScanEqual || x.op == FdcOp::ScanLowEqual ||
+              x.op == FdcOp::ScanHighEqual;
+  bool options = x.op == FdcOp::ReadData || x.op == FdcOp::ReadDeleted || scan ||
                  x.op == FdcOp::Verify || x.op == FdcOp::WriteData || x.op == FdcOp::WriteDeleted;
   x.mt = options && (c[0] & 0x80);
-  x.sk = (x.op == FdcOp::ReadData || x.op == FdcOp::ReadDeleted || x.op == FdcOp::Verify) &&
-         (c[0] & 0x20);
+  x.sk = (x.op == FdcOp::ReadData || x.op == FdcOp::ReadDeleted || x.op == FdcOp::Verify ||
+          scan) && (c[0] & 0x20);
   if (x.op == FdcOp::Format) {
     x.n = c[2];
     x.eot = c[3];  // SC: sectors per track
@@ -233,6 +243,20 @@ void Fdc82077::exec_step() {
     sector_done(false);
     return;
   }
+  if (is_scan()) {  // the host's bytes to compare with the sector's
+    if (x.dma) {
+      if (!dma_wait()) return;
+      x.tc = dma_->remaining(dma_ch_) <= kSectorBytes;
+      scan_sector(dma_->read_memory(dma_ch_, s_.buf.data(), kSectorBytes));
+    } else {
+      s_.buf_pos = 0;
+      s_.buf_len = kSectorBytes;
+      s_.pio_to_host = false;
+      s_.pio_request = true;
+      update_irq();
+    }
+    return;
+  }
   if (to_host()) {
     if (!media_sector(false)) return;
     if (x.dma) {
@@ -271,14 +295,68 @@ void Fdc82077::pio_byte_done() {
   auto& x = s_.x;
   s_.pio_request = false;
   s_.buf_pos = s_.buf_len = 0;
+  if (!drive_usable(x.drive) || !drives_[x.drive & 1].has_medium()) {  // taken out meanwhile
+    x.st1 |= kMa;
+    finish_xfer(kAbnormal);
+    return;
+  }
   switch (x.op) {
     case FdcOp::Format: format_sector(s_.buf.data()); break;
     case FdcOp::WriteData:
     case FdcOp::WriteDeleted:
       if (media_sector(true)) sector_done(false);
       break;
+    case FdcOp::ScanEqual:
+    case FdcOp::ScanLowEqual:
+    case FdcOp::ScanHighEqual: scan_sector(kSectorBytes); break;
     default: sector_done(x.stop_after); break;
   }
+}
+
+// SCAN: compare the first n host bytes in buf with the sector (0xFF from the host matches
+// anything).  A sector that meets the condition ends the command with SH if every byte
+// was equal; otherwise R advances by STP (the last parameter byte) until EOT (then the
+// other side with MT), where the command ends with SN.  TC ends it after this sector.
+// The result reports the ID of the last sector compared.
+void Fdc82077::scan_sector(size_t n) {
+  auto& x = s_.x;
+  std::array<uint8_t, kSectorBytes> disk;
+  if (!drives_[x.drive & 1].medium->read(sector_offset(), disk.data(), kSectorBytes)) {
+    x.st1 |= kDe;
+    x.st2 |= kDd;
+    finish_xfer(kAbnormal);
+    return;
+  }
+  bool equal = true, met = true;
+  for (size_t k = 0; k < n && k < kSectorBytes; ++k) {
+    uint8_t h = s_.buf[k], d = disk[k];
+    if (h == 0xFF) continue;
+    if (d != h) equal = false;
+    if ((x.op == FdcOp::ScanEqual && d != h) || (x.op == FdcOp::ScanLowEqual && d > h) ||
+        (x.op == FdcOp::ScanHighEqual && d < h))
+      met = false;
+  }
+  ++x.count;
+  if (met) {
+    if (equal) x.st2 |= kSh;
+    finish_xfer(0);
+    return;
+  }
+  unsigned stp = x.dtl ? x.dtl : 1;
+  if (!x.tc && x.r + stp > x.eot && x.mt && x.hd == 0) {
+    x.hd = 1;
+    x.h ^= 1;
+    x.r = 1;
+    x.st0 |= 0x04;
+  } else if (x.tc || x.r + stp > x.eot) {
+    x.st2 |= kSn;
+    finish_xfer(0);
+    return;
+  } else {
+    x.r = uint8_t(x.r + stp);
+  }
+  s_.exec_due = sched_.now() + kSectorNs;
+  arm();
 }
 
 // FORMAT TRACK: one ID (C, H, R, N) from the host; the sector is filled with D.  A raw

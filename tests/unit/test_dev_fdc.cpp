@@ -35,6 +35,16 @@ TEST(DevFdc, HardwareResetHoldsChipInResetUntilDorReleasesIt) {
   EXPECT_EQ(r.msr(), 0x80);
 }
 
+TEST(DevFdc, ANewInterruptSupersedesTheResetStatuses) {
+  FdcRig r;
+  r.out(2, 0x0C);
+  r.settle();
+  EXPECT_EQ(r.run({0x08}), (Bytes{0xC0, 0x00}));  // a BIOS that asks once
+  r.run({0x0F, 0x00, 3});
+  EXPECT_EQ(r.run({0x08}), (Bytes{0x20, 3}));  // the seek, not drive 1's reset status
+  EXPECT_EQ(r.run({0x08}), (Bytes{0x80}));
+}
+
 TEST(DevFdc, DmaGateGatesTheInterruptOntoTheBus) {
   FdcRig r;
   r.out(2, 0x04);  // out of reset, DMA gate off
@@ -68,7 +78,7 @@ TEST(DevFdc, VersionAndInvalidCommands) {
   EXPECT_EQ(r.run({0x18}), (Bytes{0x80}));  // PART ID is the 82078's; the 82077AA rejects it
   EXPECT_EQ(r.run({0x00}), (Bytes{0x80}));
   EXPECT_EQ(r.run({0x1F}), (Bytes{0x80}));
-  EXPECT_EQ(r.run({0x11}), (Bytes{0x80}));  // SCAN EQUAL: not implemented
+  EXPECT_EQ(r.run({0x17}), (Bytes{0x80}));
   EXPECT_EQ(r.run({0x83}), (Bytes{0x80}));  // SPECIFY has no option bits
   EXPECT_EQ(r.edges, before);               // invalid commands do not interrupt
   EXPECT_EQ(r.msr(), 0x80);

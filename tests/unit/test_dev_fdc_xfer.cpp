@@ -3,7 +3,7 @@
 // reads and writes through the FIFO (with an interrupt per byte), DMA writes reaching the
 // image, write protection, ID errors (wrong cylinder, no such sector, size code, data
 // rate, FM), implied seek, READ ID, FORMAT TRACK, VERIFY, READ DELETED DATA's skip rules,
-// READ TRACK, other formats (2.88M at 1 Mbps, 360K at 300 kbps) and a DMA channel that is
+// READ TRACK, the SCAN commands, other formats (2.88M at 1 Mbps, 360K at 300 kbps) and a DMA channel that is
 // never opened (overrun).
 #include <gtest/gtest.h>
 
@@ -121,6 +121,18 @@ TEST(DevFdcXfer, NonDmaWriteReachesTheImage) {
   const uint8_t* img = r.disk->data().data() + FdcRig::chs(0, 1, 9);
   for (unsigned k = 0; k < 512; ++k) ASSERT_EQ(img[k], uint8_t(k ^ 0x5A)) << k;
   EXPECT_EQ(img[512], fdc_pattern(FdcRig::chs(0, 1, 10)));
+}
+
+TEST(DevFdcXfer, MediumTakenOutDuringNonDmaWrite) {
+  FdcRig r;
+  ready(r, /*non_dma=*/true);
+  r.cmd({0x45, 0x00, 0, 0, 1, 2, 18, 0x1B, 0xFF});
+  r.settle();
+  for (unsigned k = 0; k < 511; ++k) r.out(5, 0xEE);
+  r.fdc.eject(0);
+  r.out(5, 0xEE);
+  EXPECT_EQ(r.results(), (Bytes{0x40, 0x01, 0x00, 0, 0, 1, 2}));
+  EXPECT_EQ(r.disk->data()[0], fdc_pattern(0));
 }
 
 TEST(DevFdcXfer, DmaWriteReachesTheImage) {
@@ -305,6 +317,60 @@ TEST(DevFdcXfer, ReadTrackReadsFromTheIndex) {
   std::memset(r.mem.ram() + 0x10000, 0, 512);
   EXPECT_EQ(r.run({0x42, 0x00, 0, 0, 30, 2, 18, 0x1B, 0xFF})[1], 0x04);
   EXPECT_TRUE(ram_matches_image(r, 0x10000, 0, 512));
+}
+
+TEST(DevFdcXfer, ScanEqualFindsTheSectorWithStep) {
+  FdcRig r;
+  ready(r);
+  // STP 2 compares R1, R3, R5, each with the next 512 bytes from DMA; the third block
+  // is sector 5 with a few don't-care bytes.
+  uint8_t* host = r.mem.ram() + 0x20000;
+  std::memset(host, 0x5A, 1024);
+  std::memcpy(host + 1024, r.disk->data().data() + FdcRig::chs(0, 0, 5), 512);
+  host[1024] = host[1124] = 0xFF;
+  r.dma2(0x4A, 0x20000, 8192);
+  EXPECT_EQ(r.run({0x51, 0x00, 0, 0, 1, 2, 18, 0x1B, 2}), (Bytes{0x00, 0x00, 0x08, 0, 0, 5, 2}));
+  EXPECT_EQ(r.dma.remaining(2), 8192u - 3 * 512);
+  // Nothing on the track matches: SN at EOT.
+  std::memset(host, 0x5A, 512);
+  host[7] = 0x00;
+  r.dma2(0x4A, 0x20000, 8192);
+  EXPECT_EQ(r.run({0x51, 0x00, 0, 0, 15, 2, 18, 0x1B, 1}), (Bytes{0x00, 0x00, 0x04, 0, 0, 18, 2}));
+}
+
+TEST(DevFdcXfer, ScanLowAndHighOrEqual) {
+  FdcRig r;
+  ready(r);
+  const uint8_t* disk = r.disk->data().data() + FdcRig::chs(0, 0, 2);
+  uint8_t* host = r.mem.ram() + 0x20000;
+  // Every host byte >= the disk's, one strictly greater: LOW OR EQUAL holds, not equal.
+  std::memcpy(host, disk, 512);
+  unsigned k = 0;
+  while (disk[k] >= 0xFE) ++k;
+  host[k] = uint8_t(disk[k] + 1);
+  r.dma2(0x4A, 0x20000, 512);
+  EXPECT_EQ(r.run({0x59, 0x00, 0, 0, 2, 2, 18, 0x1B, 1}), (Bytes{0x00, 0x00, 0x00, 0, 0, 2, 2}));
+  // The same data for HIGH OR EQUAL: the sector fails, TC ends the scan with SN.
+  r.dma2(0x4A, 0x20000, 512);
+  EXPECT_EQ(r.run({0x5D, 0x00, 0, 0, 2, 2, 18, 0x1B, 1}), (Bytes{0x00, 0x00, 0x04, 0, 0, 2, 2}));
+  // All zeros: HIGH OR EQUAL holds for any sector.
+  std::memset(host, 0, 512);
+  r.dma2(0x4A, 0x20000, 512);
+  EXPECT_EQ(r.run({0x5D, 0x00, 0, 0, 9, 2, 18, 0x1B, 1})[2], 0x00);
+}
+
+TEST(DevFdcXfer, NonDmaScan) {
+  FdcRig r;
+  ready(r, true);
+  r.cmd({0x51, 0x00, 0, 0, 3, 2, 18, 0x1B, 1});
+  r.settle();
+  const uint8_t* disk = r.disk->data().data() + FdcRig::chs(0, 0, 3);
+  for (unsigned k = 0; k < 512; ++k) {
+    ASSERT_EQ(r.msr(), 0xB0);
+    r.out(5, disk[k]);
+  }
+  r.settle();
+  EXPECT_EQ(r.results(), (Bytes{0x00, 0x00, 0x08, 0, 0, 3, 2}));
 }
 
 TEST(DevFdcXfer, OtherFormatsAtTheirRates) {
