@@ -13,10 +13,11 @@ namespace {
 
 using namespace simd;
 
-// EMMS (0F 77): every x87 register empty (SDM vol. 2 "EMMS"); TOP is unchanged.  Same
-// availability checks as any MMX instruction.
+// EMMS (0F 77): every x87 register empty and TOP = 0 (SDM vol. 1 table 11-2; the host
+// agrees).  Same availability checks as any MMX instruction.
 void emms(Cpu& c, const Insn&) {
   Mmx::check(c);
+  c.fpu.fsw &= uint16_t(~(7u << 11));
   c.fpu.ftw = 0xFFFF;
 }
 

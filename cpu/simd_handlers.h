@@ -5,6 +5,11 @@
 //
 // Fault order in every handler: availability (#UD/#NM/#MF), then alignment and the memory
 // access, then the register write (which, for MMX, also applies TOP = 0 / tags valid).
+// MMX stores are the exception: real processors set TOP = 0 before the store, so it stays
+// even when the store faults, while the tags become valid only if it completes (measured
+// on the host by rz_difftest: MOVQ/MOVD/MOVNTQ to a CS-overridden address give #GP with
+// TOP already 0 and the tag word unchanged; a faulting MMX load leaves TOP and the tags
+// as they were).  RF::pre_store does the early part.
 #pragma once
 
 #include "cpu/simd_alg.h"
@@ -66,6 +71,7 @@ void move_store(Cpu& c, const Insn& i) {
   RF::check(c);
   const Vec<RF::N> v = RF::get(c, i.modrm_reg);
   if (i.is_mem) {
+    RF::pre_store(c);
     store_op<RF::N, Align>(c, i, v.b);
     RF::touch(c);
   } else {
@@ -87,6 +93,7 @@ template <class RF>
 void movd_store(Cpu& c, const Insn& i) {
   RF::check(c);
   const uint32_t v = RF::get(c, i.modrm_reg).template get<uint32_t>(0);
+  RF::pre_store(c);
   if (i.is_mem) write_mem<uint32_t>(c, i.seg, ea(c, i), v);
   else c.r[i.modrm_rm] = v;
   RF::touch(c);
@@ -122,11 +129,11 @@ template <class RF>
 void maskmov(Cpu& c, const Insn& i) {
   RF::check(c);
   const Vec<RF::N> v = RF::get(c, i.modrm_reg), mask = RF::get(c, i.modrm_rm);
+  RF::touch(c);  // MASKMOVQ makes the whole transition first (TOP 0 and tags valid on #GP)
   const uint32_t lin = lin_write<RF::N>(c, i.seg, c.r[EDI] & i.amask);
   probe_write(c, lin, RF::N, c.user());
   for (unsigned k = 0; k < RF::N; ++k)
     if (mask.b[k] & 0x80) write_lin<uint8_t>(c, lin + k, v.b[k], c.user());
-  RF::touch(c);
 }
 
 // ---- the rows MMX and SSE2 share (0F 60-7F, D1-FE) --------------------------------------------

@@ -108,6 +108,8 @@ struct Mmx {
     c.fpu.fsw &= uint16_t(~(7u << 11));  // TOP = 0
     c.fpu.ftw = 0;                       // every register valid
   }
+  // What an MMX store does before its memory access (see cpu/simd_handlers.h).
+  static void pre_store(Cpu& c) { c.fpu.fsw &= uint16_t(~(7u << 11)); }
   static void put(Cpu& c, unsigned n, const V64& v) {
     uint64_t m;
     std::memcpy(&m, v.b, 8);
@@ -126,6 +128,7 @@ struct Xmm {
     return v;
   }
   static void touch(Cpu&) {}
+  static void pre_store(Cpu&) {}
   static void put(Cpu& c, unsigned n, const V128& v) { std::memcpy(c.fpu.xmm[n & 7], v.b, 16); }
 };
 
