@@ -155,6 +155,8 @@ FormInfo parse_form(const char* form) {
 RowPlan plan_row(const OpRow& r) {
   RowPlan p;
   p.fi = parse_form(r.form);
+  // A row keyed on ModRM fields has a ModRM byte even without operands (LFENCE = 0F AE /5).
+  if (r.reg != kAny || r.mod != kAny || r.rm != kAny) p.fi.modrm = true;
   const char* m = r.mnemonic;
   if (in(m, {"CPUID", "RDTSC", "RDPMC"})) {
     p.why = "host result differs from a P6 by design";
