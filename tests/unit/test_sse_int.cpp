@@ -222,5 +222,38 @@ TEST(SseInt, AvailabilityFaults) {
   EXPECT_EQ(r.run({0xF0, 0x66, 0x0F, 0xFC, 0x06, 0x00, 0x30}), kUD);
 }
 
+// The XMM part of FXSAVE/FXRSTOR (cpu/fpu/env.cpp): MXCSR at +24, XMMn at +160 + 16n, the
+// MM registers as ST(i) at +32, and a reserved MXCSR bit makes FXRSTOR #GP(0).
+TEST(SseInt, FxsaveFxrstorCarryXmmMxcsrAndMm) {
+  SimdRig r;
+  Cpu& c = r.cpu();
+  for (unsigned n = 0; n < 8; ++n) r.set_xmm(n, 0x1111111111111111ull * (n + 1), ~0ull - n);
+  c.fpu.mxcsr = 0x1F80 | 0x6000;  // round toward zero
+  ASSERT_EQ(r.run({0x0F, 0xFC, 0xC0}), -1);  // PADDB mm0, mm0: TOP = 0, tags valid
+  r.set_mm(3, 0x0123456789ABCDEFull);
+  ASSERT_EQ(r.run({0x0F, 0xAE, 0x06, 0x00, 0x30}), -1);  // FXSAVE [3000h]
+  uint32_t mx;
+  std::memcpy(&mx, r.mem(0x3000 + 24), 4);
+  EXPECT_EQ(mx, 0x7F80u);
+  EXPECT_EQ(r.mem(0x3000 + 4)[0], 0xFF);  // abridged tags: all valid
+  EXPECT_EQ(r.get64(0x3000 + 32 + 16 * 3), 0x0123456789ABCDEFull);
+  for (unsigned n = 0; n < 8; ++n) {
+    EXPECT_EQ(r.get64(0x3000 + 160 + 16 * n), 0x1111111111111111ull * (n + 1));
+    EXPECT_EQ(r.get64(0x3000 + 168 + 16 * n), ~0ull - n);
+  }
+  for (unsigned n = 0; n < 8; ++n) r.set_xmm(n, 0, 0);
+  c.fpu.mxcsr = 0x1F80;
+  ASSERT_EQ(r.run({0x0F, 0xAE, 0x0E, 0x00, 0x30}), -1);  // FXRSTOR [3000h]
+  EXPECT_EQ(c.fpu.mxcsr, 0x7F80u);
+  EXPECT_EQ(r.xlo(5), 0x6666666666666666ull);
+  EXPECT_EQ(r.xhi(7), ~0ull - 7);
+  EXPECT_EQ(r.mm(3), 0x0123456789ABCDEFull);
+  mx = 0x10000 | 0x1F80;  // a reserved bit
+  std::memcpy(r.mem(0x3000 + 24), &mx, 4);
+  r.set_xmm(1, 42, 42);
+  EXPECT_EQ(r.run({0x0F, 0xAE, 0x0E, 0x00, 0x30}), kGP);
+  EXPECT_EQ(r.xlo(1), 42u);  // nothing loaded
+}
+
 }  // namespace
 }  // namespace rz::test
