@@ -11,6 +11,7 @@
 
 #include "cpu/cpu.h"
 #include "devices/bus.h"
+#include "devices/display.h"
 #include "devices/pc_board.h"
 #include "devices/scheduler.h"
 #include "mmu/mmu.h"
@@ -55,6 +56,9 @@ class Machine : public IoBus {
   void add_exit_device(uint16_t iobase, uint16_t iosize);
 
   PcBoard* board() { return board_.get(); }
+  // The video device's picture for the SDL window, -screendump and --text-screen
+  // (nullptr when the machine has no display adapter).
+  DisplaySource* display() { return display_; }
   // Serial port n (0 = COM1) back-end; the Machine does not own it.
   void set_serial_backend(unsigned n, CharBackend* b);
   // Keep an object alive as long as the machine (serial back-ends, output files).
@@ -101,6 +105,7 @@ class Machine : public IoBus {
   PortBus ports_;
   Scheduler sched_;
   std::unique_ptr<PcBoard> board_;
+  DisplaySource* display_ = nullptr;
   struct BoardAck : InterruptAck {
     PcBoard* board = nullptr;
     uint8_t acknowledge() override { return board->inta(); }
