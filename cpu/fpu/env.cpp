@@ -8,6 +8,7 @@
 // and the machine state changes only after the last access that can fault.
 #include "cpu/fpu/mem.h"
 #include "cpu/fpu/x87.h"
+#include "cpu/simd.h"
 #include "cpu/table.h"
 
 namespace rz {
@@ -149,7 +150,9 @@ void fldenv(Cpu& c, const Insn& i) {
 }
 
 // FXSAVE/FXRSTOR (0F AE /0, /1): 512-byte image, 16-byte aligned.
-constexpr uint32_t kMxcsrMask = 0xFFBF;
+// MXCSR_MASK: the bits LDMXCSR/FXRSTOR accept, one value for both (cpu/simd.h; DAZ
+// included, as on the SSE2 processors whose MXCSR_MASK field FXSAVE reports).
+constexpr uint32_t kMxcsrMask = simd::kMxcsrMask;
 
 void fxsave(Cpu& c, const Insn& i) {
   if (c.cr0 & (CR0_EM | CR0_TS)) raise_fault(c, kNM);

@@ -292,6 +292,18 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
            t.find(r.map, r.opcode, 0, false, false, 0, 0xF3) == &r)
     rep_pfx = rng.chance(50) ? 0xF3 : 0xF2;
   const bool lock = rng.chance(4);
+  // A prefix the form does not allow (SIMD rows keyed "no prefix", 4%): a P6 with SSE2
+  // raises #UD, and so does a current host, except where a later extension gave the
+  // combination a meaning (F2/F3 0F 12/16: SSE3 MOVDDUP/MOVSLDUP/MOVSHDUP; 0F AE: CLWB,
+  // CLFLUSHOPT, UMONITOR...; F2 0F 2B: SSE4a MOVNTSD).  A prefix that selects another row
+  // (66 turns PADDB mm into PADDB xmm) makes the decode check below drop the case.
+  int wrong_pfx = -1;
+  if (simd && r.prefix == kPfxNone && rng.chance(4) &&
+      !(r.opcode == 0x12 || r.opcode == 0x16 || r.opcode == 0xAE || r.opcode == 0x2B)) {
+    static const uint8_t kP[3] = {0x66, 0xF2, 0xF3};
+    wrong_pfx = kP[rng.below(3)];
+    if (wrong_pfx != 0x66) rep_pfx = wrong_pfx;
+  }
 
   // ---- registers with a job ------------------------------------------------------------------
   uint8_t pinned = 0;
@@ -410,7 +422,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   Bytes code;
   uint8_t pfx[5];
   unsigned npfx = 0;
-  if (o16) pfx[npfx++] = 0x66;
+  if (o16 || wrong_pfx == 0x66) pfx[npfx++] = 0x66;
   if (a16) pfx[npfx++] = 0x67;
   if (seg_pfx >= 0) pfx[npfx++] = uint8_t(seg_pfx);
   if (rep_pfx >= 0) pfx[npfx++] = uint8_t(rep_pfx);
@@ -496,7 +508,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     if (got != &r || insn.len != code.n) return false;
   } else if (st == DecodeStatus::Invalid) {
     // #UD cases: a LOCK the form does not allow, or a ModRM form the row lacks.
-    if (!(lock || got == &r)) return false;
+    if (!(lock || got == &r || (wrong_pfx >= 0 && got == nullptr))) return false;
   } else {
     return false;
   }

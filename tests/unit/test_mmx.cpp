@@ -207,6 +207,17 @@ TEST(Mmx, AvailabilityFaults) {
   EXPECT_EQ(r.run({0x0F, 0xFC, 0xC1}), -1);
 }
 
+// Prefixes the forms do not allow are #UD (as on the host: SIGILL for each of these).
+TEST(Mmx, DisallowedPrefixesAreUndefined) {
+  SimdRig r;
+  EXPECT_EQ(r.run({0xF3, 0x0F, 0xFC, 0xC1}), kUD);  // PADDB mm with F3
+  EXPECT_EQ(r.run({0xF2, 0x0F, 0xD7, 0xC1}), kUD);  // PMOVMSKB with F2
+  EXPECT_EQ(r.run({0x66, 0x0F, 0x77}), kUD);        // EMMS with 66
+  EXPECT_EQ(r.run({0x66, 0x0F, 0xC3, 0x06, 0x00, 0x30}), kUD);  // MOVNTI with 66
+  EXPECT_EQ(r.run({0xF3, 0x0F, 0x28, 0xC1}), kUD);  // MOVAPS with F3
+  EXPECT_EQ(r.run({0x66, 0x0F, 0x12, 0xC1}), kUD);  // MOVLPD has no register form
+}
+
 TEST(Mmx, FaultingMemoryOperandLeavesX87StateAlone) {
   SimdRig r;
   Cpu& c = r.cpu();
@@ -219,6 +230,11 @@ TEST(Mmx, FaultingMemoryOperandLeavesX87StateAlone) {
   EXPECT_EQ(x87::top(c.fpu), 6u);
   EXPECT_EQ(c.fpu.ftw, 0xFFFF);
   EXPECT_EQ(r.mm(0), 0x1234u);
+  // A faulting MMX store has already set TOP to 0 but not the tags (as the host does).
+  x87::set_top(c.fpu, 6);
+  EXPECT_EQ(r.run({0x0F, 0x7F, 0x06, 0xFC, 0xFF}), kGP);  // MOVQ [FFFCh], mm0
+  EXPECT_EQ(x87::top(c.fpu), 0u);
+  EXPECT_EQ(c.fpu.ftw, 0xFFFF);
 }
 
 }  // namespace

@@ -248,6 +248,12 @@ TEST(SseInt, FxsaveFxrstorCarryXmmMxcsrAndMm) {
   EXPECT_EQ(r.xlo(5), 0x6666666666666666ull);
   EXPECT_EQ(r.xhi(7), ~0ull - 7);
   EXPECT_EQ(r.mm(3), 0x0123456789ABCDEFull);
+  std::memcpy(&mx, r.mem(0x3000 + 28), 4);
+  EXPECT_EQ(mx, simd::kMxcsrMask);  // MXCSR_MASK: the same bits LDMXCSR accepts (DAZ too)
+  mx = 0x1F80 | simd::MXCSR_DAZ;
+  std::memcpy(r.mem(0x3000 + 24), &mx, 4);
+  ASSERT_EQ(r.run({0x0F, 0xAE, 0x0E, 0x00, 0x30}), -1);
+  EXPECT_EQ(c.fpu.mxcsr, 0x1FC0u);
   mx = 0x10000 | 0x1F80;  // a reserved bit
   std::memcpy(r.mem(0x3000 + 24), &mx, 4);
   r.set_xmm(1, 42, 42);
