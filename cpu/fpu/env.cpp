@@ -149,8 +149,9 @@ void fldenv(Cpu& c, const Insn& i) {
   install_env(c, in, Restore ? regs : nullptr);
 }
 
-// FXSAVE/FXRSTOR (0F AE /0, /1): 512-byte image, 16-byte aligned.  MXCSR_MASK is the
-// one LDMXCSR uses (cpu/simd.h), DAZ included.
+// FXSAVE/FXRSTOR (0F AE /0, /1): 512-byte image, 16-byte aligned.
+// MXCSR_MASK: the bits LDMXCSR/FXRSTOR accept, one value for both (cpu/simd.h; DAZ
+// included, as on the SSE2 processors whose MXCSR_MASK field FXSAVE reports).
 constexpr uint32_t kMxcsrMask = simd::kMxcsrMask;
 
 void fxsave(Cpu& c, const Insn& i) {

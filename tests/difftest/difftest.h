@@ -41,6 +41,7 @@ enum class Kind : uint8_t {
   Stack,   // implicit stack accesses: ESP (and EBP for ENTER/LEAVE) point into the window
   Branch,  // near control transfer: EIP is compared; targets stay in safe places
   String,  // MOVS/CMPS/STOS/LODS/SCAS: ESI/EDI in the window, small ECX, REP prefixes
+  Simd,    // MMX/SSE/SSE2: like Plain, plus random MM/XMM/MXCSR/x87 state in and compared out
 };
 
 // The operand notation of a row's `form`, parsed.
@@ -58,6 +59,8 @@ struct FormInfo {
   bool moffs = false;     // Ob/Ov: an address-size offset
   bool cl = false;        // CL operand (shift counts)
   bool one = false;       // literal 1 operand
+  bool simd = false;      // an MMX (P N Q) or XMM (V U W) operand
+  bool xmm = false;       // an XMM operand (V U W)
   bool unknown = false;   // a token this tester does not understand
   std::string bad_token;
 };
@@ -85,6 +88,9 @@ struct Case {
   uint32_t mem_undef_lo = 0, mem_undef_hi = 0;  // window bytes [lo, hi) not compared
   uint8_t steps = 1;            // instructions ringzero steps (2 for pair cases)
   int32_t second_row = -1;      // the consumer row of a pair case
+  // SIMD cases: bits of the FXSAVE-format result (protocol.h DT_FX_*) not compared, per
+  // byte (undefined results, e.g. a NaN's payload where the SDM leaves the choice open).
+  uint8_t fx_undef[DT_FX_SIZE] = {};
 };
 
 // Build a random instance of row `idx` (plan `p`).  False if the row cannot be encoded
@@ -96,6 +102,23 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
 uint32_t consumer_reads(const OpRow& r, const RowPlan& p);
 bool generate_pair(const OpTable& t, uint16_t a_row, const RowPlan& a_plan, uint16_t b_row,
                    const RowPlan& b_plan, Rng& rng, Case& out);
+
+// SIMD cases (simd_gen.cpp): a random MM/XMM/MXCSR/x87 state in FXSAVE format, biased to
+// special values (integer lane edges, +-0, +-inf, QNaN/SNaN, denormals, ...), and special
+// values for a SIMD memory operand of `size` bytes at window offset `off`.
+void generate_simd_state(Rng& rng, uint8_t* fx);
+void generate_simd_memory(Rng& rng, uint8_t* win, uint32_t off, unsigned size);
+// The FXSAVE bytes compared for every SIMD case (FCW, FSW, abridged FTW, MXCSR, the 80-bit
+// ST/MM registers, XMM0-7), as a per-byte mask (0xFF compared, 0 not).
+const uint8_t* simd_compared_bytes();
+// Describe an FXSAVE-format state for failure reports ("mm0=... xmm0=... mxcsr=...").
+std::string describe_simd(const uint8_t* fx);
+std::string simd_diff(const uint8_t* host, const uint8_t* emu, const uint8_t* undef);
+
+// Row groups for --group (groups.cpp): "int", "simd", "mmx", "sse-int", "sse-move",
+// "sse-fp".  Returns false for an unknown name.
+bool group_has_row(const std::string& group, const OpRow& r, const RowPlan& p, bool* known);
+const char* group_names();
 
 // Refine the row's undefined-flags mask (and undefined results) for this instance:
 // shift counts, SHLD/SHRD counts beyond the operand size, BSF/BSR of zero... (masks.cpp).

@@ -10,6 +10,7 @@
 #include <csetjmp>
 #include <cstring>
 
+#include "cpu/fpu/x87.h"
 #include "cpu/segments.h"
 #include "frontend/machine.h"
 #include "tests/difftest/difftest.h"
@@ -49,6 +50,48 @@ void flat(Segment& s, uint16_t sel, uint16_t ar) {
   s.ar = ar;
 }
 
+// The FXSAVE-format image (protocol.h DT_FX_*) into and out of ringzero's FpuState, the
+// way FXRSTOR and FXSAVE map it: ST(i) is physical register (TOP + i) & 7, the abridged
+// tag bit says "not empty".
+void load_fx(FpuState& f, const uint8_t* fx) {
+  auto u16 = [&](unsigned o) { return uint16_t(fx[o] | fx[o + 1] << 8); };
+  f.fcw = u16(DT_FX_FCW);
+  f.fsw = u16(DT_FX_FSW);
+  const uint8_t abridged = fx[DT_FX_FTW];
+  f.ftw = 0;
+  for (unsigned p = 0; p < 8; ++p)
+    f.ftw = uint16_t(f.ftw | ((abridged >> p & 1) ? x87::kTagValid : x87::kTagEmpty) << (2 * p));
+  const unsigned top = (f.fsw >> 11) & 7;
+  for (unsigned k = 0; k < 8; ++k) {
+    F80& r = f.st[(top + k) & 7];
+    std::memcpy(&r.mant, fx + DT_FX_ST + 16 * k, 8);
+    r.se = u16(DT_FX_ST + 16 * k + 8);
+  }
+  std::memcpy(&f.mxcsr, fx + DT_FX_MXCSR, 4);
+  std::memcpy(f.xmm, fx + DT_FX_XMM, sizeof f.xmm);
+  f.fop = 0;
+  f.fip = f.fdp = 0;
+  f.fcs = f.fds = 0;
+}
+
+void save_fx(const FpuState& f, uint8_t* fx) {
+  std::memset(fx, 0, DT_FX_SIZE);
+  std::memcpy(fx + DT_FX_FCW, &f.fcw, 2);
+  std::memcpy(fx + DT_FX_FSW, &f.fsw, 2);
+  uint8_t abridged = 0;
+  for (unsigned p = 0; p < 8; ++p)
+    abridged |= uint8_t((x87::tag_of(f, p) != x87::kTagEmpty) << p);
+  fx[DT_FX_FTW] = abridged;
+  const unsigned top = (f.fsw >> 11) & 7;
+  for (unsigned k = 0; k < 8; ++k) {
+    const F80& r = f.st[(top + k) & 7];
+    std::memcpy(fx + DT_FX_ST + 16 * k, &r.mant, 8);
+    std::memcpy(fx + DT_FX_ST + 16 * k + 8, &r.se, 2);
+  }
+  std::memcpy(fx + DT_FX_MXCSR, &f.mxcsr, 4);
+  std::memcpy(fx + DT_FX_XMM, f.xmm, sizeof f.xmm);
+}
+
 // Everything that must survive the longjmp lives outside the frame that calls setjmp.
 void step_catching(Machine& m, unsigned steps, dt_result& out) {
   Cpu& c = m.cpu();
@@ -75,8 +118,12 @@ void Emulator::run(const dt_case& in, unsigned steps, dt_result& out) {
   uint8_t* ram = m.mem().ram();
 
   c.reset();
-  c.cr0 |= CR0_PE;
+  // Like a Linux process: CR0.MP and NE set (x87 errors are #MF), TS clear (eager FPU),
+  // CR4.OSFXSR and OSXMMEXCPT set (SSE enabled, SIMD FP errors are #XM).
+  c.cr0 |= CR0_PE | CR0_MP | CR0_NE;
   m.mmu().set_cr0(c.cr0);
+  c.cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+  if (in.flags & DT_CASE_SIMD) load_fx(c.fpu, in.fx);
   c.cpl = 3;
   flat(c.seg[CS], h.cs, 0xC0FB);  // code, execute/read, accessed, DPL 3, D, G
   flat(c.seg[SS], h.ss, 0xC0F3);  // data, read/write, accessed, DPL 3, B, G
@@ -109,6 +156,7 @@ void Emulator::run(const dt_case& in, unsigned steps, dt_result& out) {
   std::memcpy(out.regs, c.r, sizeof out.regs);
   out.eflags = get_eflags(c);
   out.eip = c.eip;
+  if (in.flags & DT_CASE_SIMD) save_fx(c.fpu, out.fx);
   std::memcpy(out.mem, ram + DT_WIN_BASE, DT_WIN_SIZE);
   std::memset(ram + DT_WIN_BASE, 0, DT_WIN_SIZE);
   out.outside_dirty = 0;

@@ -51,6 +51,20 @@ bool is_shift(const OpRow& r) {
   return mnem(r, {"ROL", "ROR", "RCL", "RCR", "SHL", "SAL", "SHR", "SAR", "SHLD", "SHRD"});
 }
 
+// PSLLW..PSRLQ, PSRAW/D, PSLLDQ/PSRLDQ.
+bool is_simd_shift(const OpRow& r) {
+  const char* m = r.mnemonic;
+  return m[0] == 'P' && m[1] == 'S' && (m[2] == 'L' || m[2] == 'R') && (m[3] == 'L' || m[3] == 'A');
+}
+
+// Register n's bytes in an FXSAVE-format image: XMMn, or MMn = physical x87 register n,
+// which sits at ST((n - TOP) & 7).
+uint8_t* simd_reg(uint8_t* fx, bool xmm, unsigned n) {
+  if (xmm) return fx + DT_FX_XMM + 16 * (n & 7);
+  const unsigned top = (fx[DT_FX_FSW + 1] >> 3) & 7;
+  return fx + DT_FX_ST + 16 * ((n - top) & 7);
+}
+
 struct Bytes {
   uint8_t b[32];
   unsigned n = 0;
@@ -230,9 +244,15 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   const bool stacky = p.kind == Kind::Stack || mnem(r, {"CALL", "RET"});
   const bool string = p.kind == Kind::String;
   const bool xlat = mnem(r, {"XLAT", "XLATB"});
+  const bool simd = p.kind == Kind::Simd;
+  // MASKMOVQ/MASKMOVDQU store through DS:(E)DI (segment overridable), like XLAT's DS:(E)BX.
+  const bool maskmov = mnem(r, {"MASKMOVQ", "MASKMOVDQU"});
 
   // ---- sizes and prefixes -----------------------------------------------------------------
-  const bool o16 = r.prefix != kPfxNone && rng.chance(fi.byte_only ? 15 : 50);
+  // SIMD rows: 66 is part of the opcode when the row says so, never added to a row keyed
+  // "no prefix", and now and then added to an F2/F3 row (where F2/F3 wins).
+  const bool o16 = simd ? (r.prefix == 0x66 || ((r.prefix == 0xF2 || r.prefix == 0xF3) && rng.chance(10)))
+                        : r.prefix != kPfxNone && rng.chance(fi.byte_only ? 15 : 50);
   c.osz = o16 ? 2 : 4;
   bool mem = false;
   if (fi.modrm) {
@@ -243,7 +263,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     else mem = rng.chance(50);
   }
   // LOOPcc/JCXZ count with CX or ECX by address size: give them 0x67 as often.
-  const bool uses_addr = mem || fi.moffs || string || xlat ||
+  const bool uses_addr = mem || fi.moffs || string || xlat || maskmov ||
                          mnem(r, {"LOOP", "LOOPE", "LOOPNE", "JCXZ", "JECXZ"});
   const bool a16 = rng.chance(uses_addr ? 30 : 5);
   c.asz = a16 ? 2 : 4;
@@ -272,6 +292,18 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
            t.find(r.map, r.opcode, 0, false, false, 0, 0xF3) == &r)
     rep_pfx = rng.chance(50) ? 0xF3 : 0xF2;
   const bool lock = rng.chance(4);
+  // A prefix the form does not allow (SIMD rows keyed "no prefix", 4%): a P6 with SSE2
+  // raises #UD, and so does a current host, except where a later extension gave the
+  // combination a meaning (F2/F3 0F 12/16: SSE3 MOVDDUP/MOVSLDUP/MOVSHDUP; 0F AE: CLWB,
+  // CLFLUSHOPT, UMONITOR...; F2 0F 2B: SSE4a MOVNTSD).  A prefix that selects another row
+  // (66 turns PADDB mm into PADDB xmm) makes the decode check below drop the case.
+  int wrong_pfx = -1;
+  if (simd && r.prefix == kPfxNone && rng.chance(4) &&
+      !(r.opcode == 0x12 || r.opcode == 0x16 || r.opcode == 0xAE || r.opcode == 0x2B)) {
+    static const uint8_t kP[3] = {0x66, 0xF2, 0xF3};
+    wrong_pfx = kP[rng.below(3)];
+    if (wrong_pfx != 0x66) rep_pfx = wrong_pfx;
+  }
 
   // ---- registers with a job ------------------------------------------------------------------
   uint8_t pinned = 0;
@@ -313,6 +345,15 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     in.regs[EBX] = a16 ? (in.regs[EBX] & 0xFFFF0000u) | (off & 0xFFFF) : off;
   }
 
+  if (maskmov) {
+    pinned |= 1u << EDI;
+    const unsigned n = r.mnemonic[7] == 'Q' ? 8 : 16;
+    c.win_off = rng.chance(30) ? DT_WIN_SIZE / 2 - rng.below(n) : rng.below(DT_WIN_SIZE - n + 1);
+    win_target = DT_WIN_BASE + c.win_off;
+    const uint32_t off = win_target - seg_base;
+    in.regs[EDI] = a16 ? (in.regs[EDI] & 0xFFFF0000u) | (off & 0xFFFF) : off;
+  }
+
   // ModRM fields.
   const uint8_t reg = r.reg != kAny ? uint8_t(r.reg) : uint8_t(rng.below(8));
   const bool bit_offset = mem && mnem(r, {"BT", "BTS", "BTR", "BTC"}) && fi.nimm == 0;
@@ -344,12 +385,15 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     const bool any = ms == 0;  // LEA: no access, any address
     uint32_t woff;
     if (bit_offset) woff = 0x40 + rng.below(0x70);
+    else if (simd && msize >= 8 && rng.chance(75))  // SIMD: mostly naturally aligned
+      woff = rng.below(DT_WIN_SIZE / msize) * msize;
     else if (rng.chance(30) && msize > 1) woff = DT_WIN_SIZE / 2 - rng.below(msize);  // cross pages
     else woff = rng.below(DT_WIN_SIZE - msize + 1);
     win_target = DT_WIN_BASE + woff;
     c.win_off = woff;
     uint32_t off = win_target - seg_base;
-    const bool one_access = fi.mem_size == -1 || fi.mem_size == 2 || fi.mem_size == 4;
+    const bool one_access = fi.mem_size == -1 || fi.mem_size == 2 || fi.mem_size == 4 ||
+                            (simd && (fi.mem_size == 8 || fi.mem_size == 16));
     if (fs && !any && !bit_offset && one_access && msize > 1 && rng.chance(4)) {
       // Segment-limit probe: the access crosses (or with 32-bit addressing, may lie
       // beyond) FS's limit of 0xFFFF, so both sides must raise #GP(0).  Only for operands
@@ -378,7 +422,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
   Bytes code;
   uint8_t pfx[5];
   unsigned npfx = 0;
-  if (o16) pfx[npfx++] = 0x66;
+  if (o16 || wrong_pfx == 0x66) pfx[npfx++] = 0x66;
   if (a16) pfx[npfx++] = 0x67;
   if (seg_pfx >= 0) pfx[npfx++] = uint8_t(seg_pfx);
   if (rep_pfx >= 0) pfx[npfx++] = uint8_t(rep_pfx);
@@ -398,6 +442,10 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     unsigned size = fi.imm[k] == -1 ? c.osz : fi.imm[k] == -3 ? c.osz + 2u : unsigned(fi.imm[k]);
     uint32_t v = same && rng.chance(50) ? sv + rng.below(3) - 1 : rng.edgy();
     if (is_shift(r) && rng.chance(70)) v = rng.below(34);
+    if (simd && (is_simd_shift(r) || mnem(r, {"PSHUFW", "PSHUFD", "PSHUFHW", "PSHUFLW",
+                                                   "SHUFPS", "SHUFPD"})) && rng.chance(60))
+      v = is_simd_shift(r) ? rng.below(std::strstr(r.mnemonic, "DQ") ? 20 : 70)
+                           : rng.u32();
     // ENTER's frame size: the host touches the final SS:ESP (below the pushes), so it
     // must stay inside the mapped data pages (ESP is near the window).
     if (mnem(r, {"ENTER"}) && k == 0) v = rng.chance(70) ? rng.below(0x40) : rng.below(0x1000);
@@ -433,6 +481,23 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     store_window(in, in.regs[ESP], img, 4);
   }
 
+  // ---- SIMD state ------------------------------------------------------------------------------
+  if (simd) {
+    in.flags |= DT_CASE_SIMD;
+    generate_simd_state(rng, in.fx);
+    if (mem || maskmov) generate_simd_memory(rng, in.mem, c.win_off, msize ? msize : 16);
+    // Shifts by a register or memory count: mostly a count in range (or just beyond).
+    if (is_simd_shift(r) && fi.nimm == 0 && rng.chance(60)) {
+      const uint64_t count = rng.below(70);
+      if (mem) {
+        for (unsigned k = 0; k < 8 && c.win_off + k < DT_WIN_SIZE; ++k)
+          in.mem[c.win_off + k] = uint8_t(count >> (8 * k));
+      } else {
+        std::memcpy(simd_reg(in.fx, fi.xmm, addr.rm), &count, 8);
+      }
+    }
+  }
+
   // ---- check with ringzero's decoder -----------------------------------------------------------
   std::memcpy(in.code, code.b, code.n);
   in.len = code.n;
@@ -443,7 +508,7 @@ bool generate(const OpTable& t, uint16_t idx, const RowPlan& p, Rng& rng, Case& 
     if (got != &r || insn.len != code.n) return false;
   } else if (st == DecodeStatus::Invalid) {
     // #UD cases: a LOCK the form does not allow, or a ModRM form the row lacks.
-    if (!(lock || got == &r)) return false;
+    if (!(lock || got == &r || (wrong_pfx >= 0 && got == nullptr))) return false;
   } else {
     return false;
   }

@@ -1,7 +1,7 @@
 // tests/difftest/main.cpp: rz_difftest, the host-CPU differential tester (see README.md).
 //
-//   rz_difftest --count N --seed S [--filter REGEX] [--verbose] [--list] [--case K]
-//               [--max-report K] [--native PATH]
+//   rz_difftest --count N --seed S [--filter REGEX] [--group NAME] [--verbose] [--list]
+//               [--case K] [--max-report K] [--native PATH]
 //
 // Case k uses an RNG seeded from (S, k), so `--seed S --case k` replays one case.  The
 // last line of the output is exactly "N passed, M failed"; the exit status is 0 iff M == 0.
@@ -61,10 +61,10 @@ std::string flag_names(uint32_t f) {
 
 std::string vec_name(int32_t v) {
   static const char* const kV[] = {"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF",
-                                   "9",   "#TS", "#NP", "#SS", "#GP", "#PF", "15",  "#MF", "#AC"};
+                                   "9",   "#TS", "#NP", "#SS", "#GP", "#PF", "15",  "#MF", "#AC", "#MC", "#XM"};
   if (v == DT_TRAP_NONE) return "none";
   if (v == DT_TRAP_TIMEOUT) return "TIMEOUT";
-  if (v >= 0 && v < 18) return kV[v];
+  if (v >= 0 && v < 20) return kV[v];
   return std::to_string(v);
 }
 
@@ -160,6 +160,7 @@ std::string compare(const Case& c, const dt_result& n, const dt_result& e) {
       break;
     }
   }
+  if (c.in.flags & DT_CASE_SIMD) d += simd_diff(n.fx, e.fx, c.fx_undef);
   if (n.outside_dirty != e.outside_dirty) {
     std::snprintf(b, sizeof b, "write outside the window: host %u ringzero %u; ", n.outside_dirty,
                   e.outside_dirty);
@@ -186,7 +187,7 @@ uint64_t case_seed(uint64_t seed, uint64_t k) {
 
 struct Options {
   uint64_t count = 1000, seed = 1;
-  std::string filter, native = RZ_DIFFTEST_NATIVE;
+  std::string filter, group, native = RZ_DIFFTEST_NATIVE;
   bool verbose = false, list = false;
   int64_t one_case = -1;
   unsigned pairs = 25;  // percent of cases that are producer+consumer pairs
@@ -203,6 +204,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--seed" && (v = val())) o.seed = std::strtoull(v, nullptr, 0);
     else if (a == "--filter" && (v = val())) o.filter = v;
     else if (a == "--native" && (v = val())) o.native = v;
+    else if (a == "--group" && (v = val())) o.group = v;
     else if (a == "--case" && (v = val())) o.one_case = std::strtoll(v, nullptr, 0);
     else if (a == "--max-report" && (v = val())) o.max_report = std::strtoull(v, nullptr, 0);
     else if (a == "--pairs" && (v = val())) o.pairs = unsigned(std::strtoul(v, nullptr, 0));
@@ -211,9 +213,12 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--list") o.list = true;
     else {
       std::fprintf(stderr,
-                   "usage: rz_difftest --count N --seed S [--filter REGEX] [--verbose] [--list]\n"
+                   "usage: rz_difftest --count N --seed S [--filter REGEX] [--group NAME]\n"
+                   "                   [--verbose] [--list]\n"
                    "                   [--case K] [--max-report K] [--pairs PERCENT] [--strict]\n"
-                   "                   [--native PATH]\n");
+                   "                   [--native PATH]\n"
+                   "groups: %s\n",
+                   group_names());
       return false;
     }
   }
@@ -235,7 +240,18 @@ int run(const Options& o) {
     if (o.list)
       std::printf("%-44s %s%s\n", name.c_str(), plans.back().kind == Kind::Skip ? "SKIP: " : "covered",
                   plans.back().why);
-    if (plans.back().kind != Kind::Skip && std::regex_search(name, re)) rows.push_back(uint16_t(k));
+    bool in_group = true;
+    if (!o.group.empty()) {
+      bool known = false;
+      in_group = group_has_row(o.group, t.rows()[k], plans.back(), &known);
+      if (!known) {
+        std::printf("unknown --group '%s' (groups: %s)\n0 passed, 1 failed\n", o.group.c_str(),
+                    group_names());
+        return 1;
+      }
+    }
+    if (plans.back().kind != Kind::Skip && in_group && std::regex_search(name, re))
+      rows.push_back(uint16_t(k));
   }
   if (o.list) return 0;
   // Pair cases: A from the selected Plain rows, B from the flag consumers (pairs.cpp).
@@ -368,6 +384,13 @@ int run(const Options& o) {
                     vec_name(nat[j].vector).c_str(), nat[j].eip);
         std::printf("  ringzero: %s vec=%s eip=%08x\n", describe_state(emu_out.regs, emu_out.eflags).c_str(),
                     vec_name(emu_out.vector).c_str(), emu_out.eip);
+        if (c.in.flags & DT_CASE_SIMD) {
+          std::printf("  simd in:  %s", describe_simd(c.in.fx).c_str());
+          if (c.mem)
+            std::printf("  memory operand at window+%02x: %s\n", c.win_off,
+                        hex_bytes(c.in.mem + c.win_off,
+                                  std::min<uint32_t>(16, DT_WIN_SIZE - c.win_off)).c_str());
+        }
         std::printf("  diff: %s\n", d.c_str());
       }
     }

@@ -36,6 +36,8 @@ uint32_t g_regs[8];
 uint32_t g_eflags;
 uint32_t g_target = DT_CODE_INSN;
 uint32_t g_es; /* ES for the case (loaded by the trampoline: libc may use ES) */
+uint32_t g_simd; /* nonzero: load g_fx with FXRSTOR first (DT_CASE_SIMD) */
+uint8_t g_fx[512] __attribute__((aligned(16)));
 
 static sigjmp_buf g_env;
 static struct dt_result g_out;
@@ -48,6 +50,10 @@ __asm__(
     ".text\n"
     ".globl dt_enter\n"
     "dt_enter:\n"
+    "  cmpl $0, g_simd\n"
+    "  je 1f\n"
+    "  fxrstor g_fx\n"
+    "1:\n"
     "  pushl g_eflags\n"
     "  popfl\n"
     "  movl g_es, %eax\n"
@@ -78,6 +84,16 @@ static void on_signal(int sig, siginfo_t* si, void* ucv) {
   g_out.eip = (uint32_t)g[REG_EIP];
   g_out.vector = (int32_t)g[REG_TRAPNO];
   g_out.error = (uint32_t)g[REG_ERR];
+  /* The SIMD state at the trap: the kernel saved it in the signal frame (the handler itself
+   * runs with a fresh FPU state).  On i386 the frame holds the FSAVE-format image (108 bytes),
+   * a status word and a magic word (0x0000: an FXSAVE image follows at offset 112). */
+  if (g_simd) {
+    const uint8_t* fp = (const uint8_t*)uc->uc_mcontext.fpregs;
+    if (fp && *(const uint16_t*)(fp + 110) == 0)
+      memcpy(g_out.fx, fp + 112, DT_FX_SIZE);
+    else
+      memset(g_out.fx, 0xEE, DT_FX_SIZE); /* no FXSAVE image: compares as a difference */
+  }
   if (sig == SIGALRM) {
     g_out.vector = DT_TRAP_TIMEOUT;
   } else if (sig == SIGTRAP && g_out.vector == 3) {
@@ -193,6 +209,11 @@ int main(void) {
     memcpy(g_regs, c.regs, sizeof g_regs);
     g_eflags = c.eflags;
     memset(&g_out, 0, sizeof g_out);
+    g_simd = (c.flags & DT_CASE_SIMD) != 0;
+    if (g_simd) {
+      memset(g_fx, 0, sizeof g_fx);
+      memcpy(g_fx, c.fx, DT_FX_SIZE);
+    }
     load_fs();
     g_es = (c.flags & DT_CASE_ES_WINDOW) ? g_fs_sel : h.ds;
     if (c.flags & DT_CASE_SELFTEST_DIE) abort(); /* self-test: the tester must restart us */

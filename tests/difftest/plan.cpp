@@ -26,8 +26,12 @@
 //    them under UMIP), LAR/LSL/VERR/VERW, MOV Sreg,Ew, POP Sreg, far CALL/JMP/RET, INT n, INT3,
 //    INTO, IRET: they depend on descriptor tables and interrupt delivery, which differ
 //    between a Linux process and the bare Machine;
-//  * x87, MMX and SSE rows (forms with ST/V/W/P/Q/U/N operands; opcodes D8-DF, 9B): another
-//    tester's job;
+//  * x87 rows (opcodes D8-DF, 9B, mnemonics F...): another tester's job;
+// SIMD (kind Simd): every innocuous row with an MMX (P N Q) or XMM (V U W) operand, a
+//    mandatory 66/F2/F3 prefix or a 0F row keyed "no prefix", and EMMS, LDMXCSR/STMXCSR,
+//    the fences, CLFLUSH, PREFETCHh, MOVNTI.  The SIMD state (MM0-7 = ST0-7, XMM0-7, MXCSR,
+//    FCW/FSW/FTW) is random in and compared out (simd_gen.cpp).  Operand sizes follow
+//    the SDM's appendix A.2.2 suffixes: dq ps pd x = 16 bytes, q sd pi = 8, d ss y = 4.
 //  * rows whose form holds a token this file does not know (printed by --list).
 #include <cstring>
 #include <string>
@@ -50,6 +54,12 @@ bool is_literal_register(const std::string& t) {
 
 int size_suffix(const std::string& t) {
   if (t.size() < 2) return 0;
+  // SIMD operand sizes (SDM vol. 2 appendix A.2.2): dq/ps/pd/x 128 bits, q/sd/pi 64,
+  // d/ss 32.
+  const std::string suf = t.substr(1);
+  if (suf == "dq" || suf == "ps" || suf == "pd" || suf == "x") return 16;
+  if (suf == "sd" || suf == "pi") return 8;
+  if (suf == "ss" || suf == "y") return 4;
   switch (t[1]) {
     case 'b': return 1;
     case 'w': return 2;
@@ -86,6 +96,19 @@ FormInfo parse_form(const char* form) {
     if (t.size() == 2 && t[1] == 'v') fi.byte_only = false;
     if (t.size() == 2 && t[1] == 'z') fi.byte_only = false;
     switch (t[0]) {
+      case 'P': case 'V':  // MMX / XMM register in ModRM.reg
+        fi.modrm = fi.simd = true;
+        fi.xmm |= t[0] == 'V';
+        break;
+      case 'N': case 'U':  // MMX / XMM register in ModRM.rm (register form only)
+        fi.modrm = fi.r_only = fi.simd = true;
+        fi.xmm |= t[0] == 'U';
+        break;
+      case 'Q': case 'W':  // MMX / XMM register or memory
+        fi.modrm = fi.e = fi.simd = true;
+        fi.xmm |= t[0] == 'W';
+        fi.mem_size = size_suffix(t);
+        break;
       case 'E':
         fi.modrm = fi.e = true;
         fi.mem_size = size_suffix(t);
@@ -132,6 +155,8 @@ FormInfo parse_form(const char* form) {
 RowPlan plan_row(const OpRow& r) {
   RowPlan p;
   p.fi = parse_form(r.form);
+  // A row keyed on ModRM fields has a ModRM byte even without operands (LFENCE = 0F AE /5).
+  if (r.reg != kAny || r.mod != kAny || r.rm != kAny) p.fi.modrm = true;
   const char* m = r.mnemonic;
   if (in(m, {"CPUID", "RDTSC", "RDPMC"})) {
     p.why = "host result differs from a P6 by design";
@@ -154,7 +179,19 @@ RowPlan plan_row(const OpRow& r) {
                              "INSB", "INSW", "INSD", "OUTS", "OUTSB", "OUTSW", "OUTSD"});
   const bool branch = in(m, {"Jcc", "JMP", "CALL", "RET", "LOOP", "LOOPE", "LOOPNE", "LOOPZ",
                              "LOOPNZ", "JCXZ", "JECXZ"});
-  // A prefix in the row key: REP/REPNE string rows are covered, SSE forms are not.
+  // MMX/SSE/SSE2: SIMD operands, the SIMD state instructions (MXCSR, EMMS) and the cache
+  // and ordering hints that SSE/SSE2 brought (their results are "nothing changed").
+  if (p.fi.simd || r.prefix == 0x66 || (r.map == kMap0F && r.prefix != kPfxAny) ||
+      in(m, {"EMMS", "LDMXCSR", "STMXCSR", "SFENCE", "LFENCE", "MFENCE", "CLFLUSH",
+             "PREFETCHNTA", "PREFETCHT0", "PREFETCHT1", "PREFETCHT2", "MOVNTI"})) {
+    if (r.cls != InsnClass::Innocuous) {
+      p.why = "SIMD row that is not innocuous";
+      return p;
+    }
+    p.kind = Kind::Simd;
+    return p;
+  }
+  // A prefix in the row key: REP/REPNE string rows are covered.
   if (r.prefix != kPfxAny && r.prefix != kPfxNone && !(string && (r.prefix == 0xF2 || r.prefix == 0xF3))) {
     p.why = "SSE form with a mandatory prefix";
     return p;

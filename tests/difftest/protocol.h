@@ -42,6 +42,22 @@ struct dt_hello {
 /* Only for the tester's start-up self-test: the helper aborts instead of running the case,
  * so the handling of a dead helper (report the case, start a new one, go on) is exercised. */
 #define DT_CASE_SELFTEST_DIE 0x80000000u
+/* dt_case.flags: a SIMD case.  dt_case.fx is loaded with FXRSTOR before the instruction
+ * (x87 control/status/tags, ST0-7 = MM0-7, MXCSR, XMM0-7) and dt_result.fx is the FXSAVE
+ * image of the state the instruction left (read from the signal frame).  Without the flag
+ * both fx fields are unused. */
+#define DT_CASE_SIMD 2u
+
+/* The first DT_FX_SIZE bytes of an FXSAVE image (SDM vol. 2 FXSAVE, table 3-53): 0 FCW,
+ * 2 FSW, 4 abridged FTW, 6 FOP, 8 FIP, 12 FCS, 16 FDP, 20 FDS, 24 MXCSR, 28 MXCSR_MASK,
+ * 32 + 16*i ST(i) (10 bytes + 6 reserved), 160 + 16*i XMMi. */
+#define DT_FX_SIZE 288u
+#define DT_FX_FCW 0u
+#define DT_FX_FSW 2u
+#define DT_FX_FTW 4u
+#define DT_FX_MXCSR 24u
+#define DT_FX_ST 32u
+#define DT_FX_XMM 160u
 
 struct dt_case {
   uint32_t regs[8]; /* EAX ECX EDX EBX ESP EBP ESI EDI */
@@ -50,6 +66,7 @@ struct dt_case {
   uint32_t len;     /* instruction bytes used */
   uint32_t flags;   /* DT_CASE_* */
   uint8_t mem[DT_WIN_SIZE];
+  uint8_t fx[DT_FX_SIZE]; /* DT_CASE_SIMD: the FXSAVE-format state to load */
 };
 
 struct dt_result {
@@ -61,6 +78,7 @@ struct dt_result {
   uint32_t outside_dirty; /* bytes of the data pages outside the window were written */
   uint32_t pad;
   uint8_t mem[DT_WIN_SIZE];
+  uint8_t fx[DT_FX_SIZE]; /* DT_CASE_SIMD: the FXSAVE-format state afterwards */
 };
 
 #endif
