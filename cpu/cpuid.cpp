@@ -33,10 +33,11 @@ constexpr Feature kFeaturesEdx[] = {
     {15, true, "CMOV: CMOVcc (cpu/ops_move.cpp) and FCMOVcc (cpu/ops_fpu.cpp)"},
     {16, false, "PAT: a Pentium III feature"},
     {17, false, "PSE-36: a Pentium III feature"},
-    {23, false, "MMX: not complete yet"},
+    {19, true, "CLFSH: CLFLUSH (cpu/simd_move.cpp); line size in leaf 1 EBX[15:8]"},
+    {23, true, "MMX: every MMX row, bit-exact against the host (cpu/ops_mmx.cpp)"},
     {24, true, "FXSR: FXSAVE/FXRSTOR and CR4.OSFXSR (cpu/fpu/env.cpp)"},
-    {25, false, "SSE: not complete yet"},
-    {26, false, "SSE2: not complete yet"},
+    {25, true, "SSE: integer, moves and floating point with MXCSR/#XM (cpu/ops_sse_*.cpp)"},
+    {26, true, "SSE2: as SSE, in soft IEEE binary32/binary64 (cpu/sse/)"},
 };
 
 constexpr uint32_t features_edx() {
@@ -63,7 +64,8 @@ uint32_t cpuid_features_edx() { return features_edx(); }
 CpuidResult cpuid_query(uint32_t leaf) {
   switch (leaf) {
     case 0: return kLeaf0;
-    case 1: return {kCpuidSignature, 0, 0, features_edx()};
+    // EBX[15:8]: CLFLUSH line size in 8-byte units (32-byte lines, as leaf 2 says).
+    case 1: return {kCpuidSignature, 4u << 8, 0, features_edx()};
     default: return kLeaf2;  // leaf 2, and every leaf beyond the highest basic one
   }
 }

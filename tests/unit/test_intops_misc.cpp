@@ -268,12 +268,13 @@ TEST(IntopsMisc, CpuidLeaves) {
   CpuidResult l1 = query(1);
   EXPECT_EQ((l1.eax >> 8) & 0xF, 6u);  // family 6
   EXPECT_TRUE(((l1.eax >> 4) & 0xF) == 3 || ((l1.eax >> 4) & 0xF) == 5);
-  EXPECT_EQ(l1.ebx, 0u);
+  EXPECT_EQ(l1.ebx, 4u << 8);  // CLFLUSH line size 32 bytes
   EXPECT_EQ(l1.ecx, 0u);
   EXPECT_EQ(l1.edx, cpuid_features_edx());
   const uint32_t on = (1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) |
                       (1u << 11) | (1u << 13) | (1u << 15) |
-                      (1u << 24);  // FPU DE PSE TSC MSR CX8 SEP PGE CMOV FXSR
+                      (1u << 19) | (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26);
+  // FPU DE PSE TSC MSR CX8 SEP PGE CMOV CLFSH MMX FXSR SSE SSE2
   EXPECT_EQ(l1.edx, on);
   CpuidResult l2 = query(2);
   EXPECT_EQ(l2.eax & 0xFF, 1u);  // one CPUID(2) call gives every descriptor
