@@ -35,6 +35,13 @@ Machine::Machine(const MachineConfig& cfg)
       reset_requested_ = true;
       engine_.stop();
     });
+    if (cfg_.vga) {
+      VgaConfig vc;
+      if (!cfg_.vga_rom.empty()) vc.rom = read_file(cfg_.vga_rom, "VGA BIOS");
+      vga_ = std::make_unique<StdVga>(sched_, vc);
+      vga_->map_legacy(ports_, mem_);
+      display_ = vga_.get();
+    }
   }
 }
 
