@@ -13,6 +13,7 @@
 #include "bios/multiboot.h"
 #include "frontend/boot.h"
 #include "frontend/char_backends.h"
+#include "frontend/screendump.h"
 
 namespace rz {
 
@@ -20,7 +21,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp, kMachine, kSerial,
+  kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -71,6 +72,9 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
       {"serial", required_argument, nullptr, kSerial},
+      {"vga", required_argument, nullptr, kVga},
+      {"screendump", required_argument, nullptr, kScreendump},
+      {"text-screen", no_argument, nullptr, kTextScreen},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -164,6 +168,22 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         o.serial = arg;
         break;
+      case kVga:
+        if (arg == "std") o.machine.vga = true;
+        else if (arg == "none") o.machine.vga = false;
+        else {
+          err = "-vga: expected std or none, got '" + arg + "'";
+          return false;
+        }
+        break;
+      case kScreendump:
+        if (arg.empty()) {
+          err = "-screendump: expected a file name, got ''";
+          return false;
+        }
+        o.screendump = arg;
+        break;
+      case kTextScreen: o.text_screen = true; break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -180,6 +200,16 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
   if (!o.initrd.empty() && o.kernel.empty()) {
     err = "-initrd needs -kernel";
     return false;
+  }
+  if ((!o.screendump.empty() || o.text_screen) && !(o.machine.pc && o.machine.vga)) {
+    err = std::string(o.text_screen ? "--text-screen" : "-screendump") +
+          ": the machine has no display (-vga none or -machine bare)";
+    return false;
+  }
+  if (o.machine.pc && o.machine.vga && o.machine.vga_rom.empty()) {
+    // SeaVGABIOS from the Debian seabios package, for the ROM BAR, when it is installed.
+    const char* rom = "/usr/share/seabios/vgabios-stdvga.bin";
+    if (std::ifstream(rom).good()) o.machine.vga_rom = rom;
   }
   if (!o.help && o.bios.empty() && o.kernel.empty()) {
     err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
@@ -202,6 +232,8 @@ void print_help(FILE* f) {
       "  -m MEGABYTES            guest RAM (default 128)\n"
       "  -machine pc|bare        pc (default): PIC, PIT, RTC, keyboard controller, COM1/COM2,\n"
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
+      "  -vga std|none           std (default with -machine pc): VGA with Bochs VBE on PCI,\n"
+      "                          SeaVGABIOS (/usr/share/seabios/vgabios-stdvga.bin) on its ROM BAR\n"
       "  -serial stdio|pty|file:PATH|none\n"
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
       "\n"
@@ -216,6 +248,8 @@ void print_help(FILE* f) {
       "  --clock=virtual|host    virtual: deterministic time from retired instructions\n"
       "  -no-reboot              exit on triple fault instead of resetting\n"
       "  --stats                 print instruction, block, TLB and privilege-class counts\n"
+      "  -screendump FILE.png    write the display's picture as PNG when the run ends\n"
+      "  --text-screen           print the display's text page to stdout when the run ends\n"
       "  --help                  this text\n",
       f);
 }
@@ -266,6 +300,11 @@ void setup_machine(Machine& m, const Options& o) {
   }
 }
 
-void finish_machine(Machine&, const Options&) { std::fflush(stdout); }
+void finish_machine(Machine& m, const Options& o) {
+  std::fflush(stdout);
+  if (!m.display()) return;
+  if (!o.screendump.empty()) screendump(*m.display(), o.screendump);
+  if (o.text_screen) print_text_screen(*m.display(), stdout);
+}
 
 }  // namespace rz

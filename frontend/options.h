@@ -22,6 +22,8 @@ struct Options {
   bool exit_device = false;
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;
   bool stats = false;
+  std::string screendump;    // -screendump FILE.png: the picture when the run ends
+  bool text_screen = false;  // --text-screen: print the text page when the run ends
   bool help = false;
 };
 

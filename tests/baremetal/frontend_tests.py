@@ -77,6 +77,13 @@ CASES = {
                            {"k": elf_kernel(machine=62)}),
     "kernel_not_elf": Case(["-kernel", "{dir}/k"], ["{dir}/k", "not an ELF"],
                            {"k": b"\x00" * 64 + mb_header(0x00000002) + bytes(256)}),
+    "bad_vga": Case(["-kernel", "k", "-vga", "cirrus"], ["-vga", "cirrus"]),
+    "screendump_no_display": Case(["-machine", "bare", "-kernel", "k", "-screendump", "x.png"],
+                                  ["-screendump", "no display"]),
+    "text_screen_vga_none": Case(["-vga", "none", "-kernel", "k", "--text-screen"],
+                                 ["--text-screen", "no display"]),
+    "screendump_bad_path": Case(["-kernel", "{dir}/k", "-screendump", "{dir}/no/such/dir/s.png"],
+                                ["{dir}/no/such/dir/s.png"], {"k": aout_kernel()}),
     "debugcon_bad_path": Case(["-kernel", "{dir}/k", "-debugcon", "file:{dir}/no/such/dir/out"],
                               ["{dir}/no/such/dir/out"], {"k": aout_kernel()}),
 }
