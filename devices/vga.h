@@ -85,6 +85,7 @@ class StdVga : public PciDevice, public DisplaySource {
   uint8_t ac(unsigned i) const { return ac_[i & 31]; }
   uint16_t dispi_reg(unsigned i) const { return i < dispi::kNumRegs ? vbe_[i] : 0; }
   uint32_t latches() const { return latch_; }
+  uint8_t misc() const { return misc_; }
 
  private:
   // ---- registers (vga_regs.cpp)

@@ -35,11 +35,10 @@ uint32_t StdVga::attr_color(uint8_t v4) const {
 
 uint32_t StdVga::crtc_address(uint32_t ma, unsigned rsc) const {
   if (vbe_on()) return ma;  // VBE planar modes: linear plane addresses, no wrap
-  uint32_t a;
-  if (crtc_[0x14] & 0x40) a = (ma << 2) | ((ma >> 12) & 3);  // doubleword
-  else if (!(crtc_[0x17] & 0x40))                            // word
-    a = (ma << 1) | ((crtc_[0x17] & 0x20) ? (ma >> 15) & 1 : (ma >> 13) & 1);
-  else a = ma;  // byte
+  // Doubleword, word or byte addressing.  The IBM VGA also rotates MA12/13 (doubleword)
+  // or MA13/15 (word) into the low address bits; the CPU side here stores chain-4 and
+  // odd/even bytes at A & ~3 and A & ~1, so the scan-out uses the plain shifts to match.
+  uint32_t a = (crtc_[0x14] & 0x40) ? ma << 2 : !(crtc_[0x17] & 0x40) ? ma << 1 : ma;
   if (!(crtc_[0x17] & 0x01)) a = (a & ~0x2000u) | ((rsc & 1u) << 13);
   if (!(crtc_[0x17] & 0x02)) a = (a & ~0x4000u) | ((rsc & 2u) << 13);
   return a & 0xFFFF;
