@@ -199,6 +199,43 @@ TEST(DevVgaRender, Mode12hPlanarPixelThroughWriteMode2) {
   EXPECT_EQ(px(f, 102, 479), 0u);
 }
 
+TEST(DevVgaRender, PelPanningShiftsPixelsLeft) {
+  VgaRig r;
+  r.set_mode(kMode13);
+  r.dac(5, 0x3F, 0, 0);
+  r.wr(0xA0000 + 10 * 320 + 7, 5);
+  r.wr(0xA0000 + 10 * 320 + 320 - 1 + 1, 5);  // first pixel of the next line's memory
+  r.ac(0x13, 2);  // 256-colour: two dots per pixel, so one pixel
+  DisplayFrame f;
+  r.vga.render(f);
+  EXPECT_EQ(px(f, 6, 10), 0xFF0000u);
+  EXPECT_EQ(px(f, 7, 10), 0u);
+  r.set_mode(kMode12);
+  r.dac(0x3C, 0x3F, 0x3F, 0);
+  r.gc(5, 0x02);
+  r.gc(8, 0x80 >> (101 & 7));
+  r.rd(0xA0000 + 479 * 80 + 101 / 8);
+  r.wr(0xA0000 + 479 * 80 + 101 / 8, 12);
+  r.ac(0x13, 3);
+  r.vga.render(f);
+  EXPECT_EQ(px(f, 98, 479), 0xFFFF00u);
+  EXPECT_EQ(px(f, 101, 479), 0u);
+  // A 9-dot text mode pans by value + 1 (8 means none).
+  r.set_mode(kMode3);
+  r.dac(7, 0x2A, 0x2A, 0x2A);
+  r.seq(2, 0x04), r.seq(4, 0x06), r.gc(5, 0x00), r.gc(6, 0x04);
+  r.wr(0xA0000 + 'I' * 32 + 0, 0x80);  // glyph row 0: leftmost dot
+  r.seq(2, 0x03), r.seq(4, 0x02), r.gc(5, 0x10), r.gc(6, 0x0E);
+  r.wr(0xB8000 + 2, 'I');
+  r.wr(0xB8000 + 3, 0x07);
+  r.vga.render(f);
+  EXPECT_EQ(px(f, 9, 0), 0xAAAAAAu);
+  r.ac(0x13, 1);  // two dots
+  r.vga.render(f);
+  EXPECT_EQ(px(f, 7, 0), 0xAAAAAAu);
+  EXPECT_EQ(px(f, 9, 0), 0u);
+}
+
 TEST(DevVgaRender, CgaMode4InterleavedBanks) {
   VgaRig r;
   r.set_mode(kMode4);

@@ -147,6 +147,25 @@ TEST(DevVgaVbe, PciHeaderAndBars) {
   EXPECT_EQ(r.vga.vram()[0x42], 0x24);
 }
 
+TEST(DevVgaVbe, MmioBarReachesVgaAndDispiRegisters) {
+  PciVgaRig r;
+  unsigned devfn = 2 << 3;
+  r.bus.config_write(devfn, pci::kBar0 + 8, 4, 0xFFFFFFFFu);
+  EXPECT_EQ(r.bus.config_read(devfn, pci::kBar0 + 8, 4), 0xFFFFF000u);  // 4 KiB, memory
+  r.bus.config_write(devfn, pci::kBar0 + 8, 4, 0xFEBF0000u);
+  const uint32_t base = 0xFEBF0000u;
+  r.mem.write(base + 0x500 + 2 * kXres, 2, 1024);
+  r.mem.write(base + 0x500 + 2 * kYres, 2, 768);
+  r.mem.write(base + 0x500 + 2 * kBpp, 2, 32);
+  r.mem.write(base + 0x500 + 2 * kEnable, 2, kEnabled | kLfbEnabled);
+  EXPECT_EQ(r.vga.dispi_reg(kXres), 1024);
+  EXPECT_EQ(r.dispi(kYres), 768);
+  EXPECT_EQ(r.mem.read(base + 0x500 + 2 * kVideoMemory64K, 2), 256u);
+  r.mem.write(base + 0x400 + (0x3C8 - 0x3C0), 1, 9);  // DAC write index through MMIO
+  EXPECT_EQ(r.in(0x3C8), 9);
+  EXPECT_EQ(r.mem.read(base + 0x600, 4), 8u);
+}
+
 TEST(DevVgaVbe, SeaVgaBiosOnTheRomBar) {
   std::ifstream in("/usr/share/seabios/vgabios-stdvga.bin", std::ios::binary);
   ASSERT_TRUE(in) << "the Debian seabios package provides vgabios-stdvga.bin";
