@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/fw_cfg.h"
 #include "cpu/cpu.h"
 #include "devices/bus.h"
 #include "devices/display.h"
@@ -42,6 +43,9 @@ struct MachineConfig {
   bool vga = true;
   // Its expansion ROM image file (SeaVGABIOS); empty: no ROM BAR.
   std::string vga_rom;
+  // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
+  // Empty: the board's default (disk, CD-ROM, floppy).
+  std::vector<uint8_t> boot_order;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
@@ -61,6 +65,10 @@ class Machine : public IoBus {
   void add_exit_device(uint16_t iobase, uint16_t iosize);
 
   PcBoard* board() { return board_.get(); }
+  // The PCI bus of the PC board (nullptr without the board).
+  PciBus* pci() { return board_ ? &board_->pci() : nullptr; }
+  // QEMU's firmware configuration device (ports 0x510-0x51B) of the PC board.
+  FwCfg* fw_cfg() { return fw_cfg_.get(); }
   // The video device's picture for the SDL window, -screendump and --text-screen
   // (nullptr when the machine has no display adapter).
   DisplaySource* display() { return display_; }
@@ -73,6 +81,18 @@ class Machine : public IoBus {
   void keep(std::shared_ptr<void> p) { owned_.push_back(std::move(p)); }
   // Polled between slices: returning true stops the run (e.g. Ctrl-A x on the console).
   void set_poll_hook(std::function<bool()> f) { poll_hook_ = std::move(f); }
+  // Add a poll hook beside the current one (both run; either can stop the run).
+  void add_poll_hook(std::function<bool()> f) {
+    if (!poll_hook_) {
+      poll_hook_ = std::move(f);
+      return;
+    }
+    poll_hook_ = [a = std::move(poll_hook_), b = std::move(f)] {
+      bool stop_a = a();
+      bool stop_b = b();
+      return stop_a || stop_b;
+    };
+  }
 
   // Run until the guest stops the machine.  Returns why.
   StopReason run();
@@ -113,6 +133,7 @@ class Machine : public IoBus {
   PortBus ports_;
   Scheduler sched_;
   std::unique_ptr<PcBoard> board_;
+  std::unique_ptr<FwCfg> fw_cfg_;
   DisplaySource* display_ = nullptr;
   std::unique_ptr<StdVga> vga_;
   struct BoardAck : InterruptAck {
