@@ -23,7 +23,6 @@ namespace {
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen,
-  kClock, kNoReboot, kHelp, kMachine, kSerial,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
   kDisplay, kName, kFullScreen, kType, kKeys,
 };
