@@ -190,6 +190,31 @@ TEST(DevVgaVbe, SeaVgaBiosOnTheRomBar) {
   EXPECT_EQ(mem.read(0xFEB00000u + 2, 1), rom[2]);  // length in 512-byte blocks
 }
 
+TEST(DevVgaVbe, SaveAndLoadKeepRegistersMemoryAndPicture) {
+  VgaRig a;
+  a.set_mode(kMode13);
+  a.dac(4, 0x10, 0x20, 0x30);
+  a.wr(0xA0000 + 1234, 4);
+  a.dispi(kId, kId5);
+  Serializer save;
+  a.vga.serialize(save);
+  VgaRig b;
+  Serializer load(save.data());
+  b.vga.serialize(load);
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ(b.vga.dispi_reg(kId), kId5);
+  EXPECT_EQ(b.rd(0xA0000 + 1234), 4);
+  DisplayFrame fa, fb;
+  a.vga.render(fa);
+  b.vga.render(fb);
+  EXPECT_EQ(fb.width, 320u);
+  EXPECT_EQ(fa.pixels, fb.pixels);
+  Serializer truncated(std::vector<uint8_t>(save.data().begin(), save.data().begin() + 100));
+  VgaRig c;
+  c.vga.serialize(truncated);
+  EXPECT_FALSE(truncated.ok());
+}
+
 TEST(DevVgaVbe, ScreendumpPngRoundTrip) {
   VgaRig r;
   r.set_mode(kMode13);
