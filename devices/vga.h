@@ -85,9 +85,11 @@ class StdVga : public PciDevice, public DisplaySource {
   uint8_t ac(unsigned i) const { return ac_[i & 31]; }
   uint16_t dispi_reg(unsigned i) const { return i < dispi::kNumRegs ? vbe_[i] : 0; }
   uint32_t latches() const { return latch_; }
+  uint8_t misc() const { return misc_; }
 
  private:
   // ---- registers (vga_regs.cpp)
+  MmioHandler mmio_bar_handler();
   void reset_registers();
   bool color_io() const { return misc_ & 1; }  // CRTC at 3Dx (else 3Bx)
   uint8_t input_status1();
@@ -127,6 +129,7 @@ class StdVga : public PciDevice, public DisplaySource {
   void draw_text(const Mode& m, std::vector<uint32_t>& out, unsigned blink_phase);
   bool render_vbe(const Mode& m, DisplayFrame& f, bool full);
   unsigned blink_phase() const;
+  unsigned pel_shift(const Mode& m) const;  // horizontal pel panning in pixels (AR13)
   struct CrtcGeometry {
     uint32_t start, offset2, vde, line_compare;
     unsigned max_scan, repeat;
@@ -161,6 +164,7 @@ class StdVga : public PciDevice, public DisplaySource {
   Mode last_mode_{};
   unsigned last_blink_ = ~0u;
   std::vector<uint32_t> scratch_;
+  std::vector<uint32_t> line_;       // one scan line, with room for pel panning
   std::vector<uint8_t> lfb_shadow_;  // VBE: the bytes each displayed line showed last time
 
   // Legacy mapping.

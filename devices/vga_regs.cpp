@@ -27,6 +27,7 @@ StdVga::StdVga(Scheduler& sched, const VgaConfig& cfg)
   set_cfg16(pci::kSubsysVendor, 0x1AF4);  // as QEMU's stdvga reports it
   set_cfg16(pci::kSubsysId, 0x1100);
   declare_ram_bar(0, vram_size_, vram_.get(), /*prefetchable=*/true);
+  declare_mmio_bar(2, 0x1000, mmio_bar_handler());
   if (!cfg.rom.empty()) declare_rom_bar(cfg.rom);
   reset_registers();
 }
@@ -90,6 +91,37 @@ void StdVga::map_legacy(PortBus& ports, PhysMem& mem) {
   mem.map_mmio(0xA0000, 0x20000, std::move(win), "vga-window");
   ports_ = &ports;
   mem_ = &mem;
+}
+
+// BAR2, QEMU's stdvga register window: 0x400-0x41F are ports 0x3C0-0x3DF, 0x500-0x515 the
+// DISPI registers as 16-bit words, 0x600 the size of this extension area and 0x604 the
+// framebuffer byte order (little-endian).  0x000-0x0FF would hold an EDID block; this
+// adapter offers none (all zero, which EDID readers reject as having no header).
+MmioHandler StdVga::mmio_bar_handler() {
+  MmioHandler h;
+  h.read = [this](uint32_t a, unsigned size) -> uint32_t {
+    if (a >= 0x400 && a < 0x420) {
+      uint32_t v = 0;
+      for (unsigned k = 0; k < size && a + k < 0x420; ++k) v |= uint32_t(port_read(uint16_t(0x3C0 + a - 0x400 + k))) << (8 * k);
+      return v;
+    }
+    if (a >= 0x500 && a < 0x500 + 2 * dispi::kNumRegs && size == 2 && !(a & 1)) {
+      vbe_index_ = uint16_t((a - 0x500) >> 1);
+      return dispi_read_data();
+    }
+    if (a == 0x600 && size == 4) return 8;
+    if (a == 0x604 && size == 4) return 0x1E1E1E1E;
+    return 0;
+  };
+  h.write = [this](uint32_t a, unsigned size, uint32_t v) {
+    if (a >= 0x400 && a < 0x420) {
+      for (unsigned k = 0; k < size && a + k < 0x420; ++k) port_write(uint16_t(0x3C0 + a - 0x400 + k), uint8_t(v >> (8 * k)));
+    } else if (a >= 0x500 && a < 0x500 + 2 * dispi::kNumRegs && size == 2 && !(a & 1)) {
+      vbe_index_ = uint16_t((a - 0x500) >> 1);
+      dispi_write_data(uint16_t(v));
+    }
+  };
+  return h;
 }
 
 void StdVga::unmap_legacy() {

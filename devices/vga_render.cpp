@@ -35,11 +35,10 @@ uint32_t StdVga::attr_color(uint8_t v4) const {
 
 uint32_t StdVga::crtc_address(uint32_t ma, unsigned rsc) const {
   if (vbe_on()) return ma;  // VBE planar modes: linear plane addresses, no wrap
-  uint32_t a;
-  if (crtc_[0x14] & 0x40) a = (ma << 2) | ((ma >> 12) & 3);  // doubleword
-  else if (!(crtc_[0x17] & 0x40))                            // word
-    a = (ma << 1) | ((crtc_[0x17] & 0x20) ? (ma >> 15) & 1 : (ma >> 13) & 1);
-  else a = ma;  // byte
+  // Doubleword, word or byte addressing.  The IBM VGA also rotates MA12/13 (doubleword)
+  // or MA13/15 (word) into the low address bits; the CPU side here stores chain-4 and
+  // odd/even bytes at A & ~3 and A & ~1, so the scan-out uses the plain shifts to match.
+  uint32_t a = (crtc_[0x14] & 0x40) ? ma << 2 : !(crtc_[0x17] & 0x40) ? ma << 1 : ma;
   if (!(crtc_[0x17] & 0x01)) a = (a & ~0x2000u) | ((rsc & 1u) << 13);
   if (!(crtc_[0x17] & 0x02)) a = (a & ~0x4000u) | ((rsc & 2u) << 13);
   return a & 0xFFFF;
@@ -98,41 +97,57 @@ StdVga::Mode StdVga::current_mode() const {
   return m;
 }
 
+unsigned StdVga::pel_shift(const Mode& m) const {
+  unsigned p = ac_[0x13] & 0x0F;
+  if (m.kind == Scan::Text) {
+    if (seq_[1] & 1) return p & 7;  // 8-dot characters
+    return p >= 8 ? 0 : p + 1;      // 9-dot: 8 means none, 0-7 shift 1-8
+  }
+  if (m.kind == Scan::Packed8) return (p & 7) >> 1;  // two dots per pixel
+  return p & 7;
+}
+
 void StdVga::draw_graphics(const Mode& m, std::vector<uint32_t>& out) {
   CrtcGeometry g = geometry();
-  unsigned chars = vbe_on() ? (m.width + 7) / 8 : crtc_[1] + 1u;
+  // One character clock more than displayed, for horizontal pel panning.
+  unsigned chars = (vbe_on() ? (m.width + 7) / 8 : crtc_[1] + 1u) + 1;
+  unsigned shift = vbe_on() ? 0 : pel_shift(m);
   uint32_t plane_limit = vram_size_ / 4;
+  line_.assign(size_t(chars) * 8, 0);
   uint32_t row_ma = g.start, y = 0;
   unsigned rsc = 0;
   for (uint32_t line = 0; line < g.vde && y < m.height; ++line) {
     if (line % g.repeat == 0) {
-      uint32_t* px = &out[size_t(y) * m.width];
+      uint32_t* px = line_.data();
       uint32_t x = 0;
-      for (unsigned j = 0; j < chars && x < m.width; ++j) {
+      for (unsigned j = 0; j < chars; ++j) {
         uint32_t a = crtc_address(row_ma + j, rsc);
         uint32_t p = 0;
         if (a < plane_limit) std::memcpy(&p, &vram_[a * 4], 4);
         uint8_t p0 = uint8_t(p), p1 = uint8_t(p >> 8), p2 = uint8_t(p >> 16), p3 = uint8_t(p >> 24);
         if (m.kind == Scan::Packed8) {
           const uint8_t b[4] = {p0, p1, p2, p3};
-          for (unsigned k = 0; k < 4 && x < m.width; ++k) px[x++] = palette_color(b[k]);
+          for (unsigned k = 0; k < 4; ++k) px[x++] = palette_color(b[k]);
         } else if (m.kind == Scan::Cga4) {
-          for (unsigned k = 0; k < 8 && x < m.width; ++k) {
+          for (unsigned k = 0; k < 8; ++k) {
             unsigned sh = 6 - 2 * (k & 3);
             uint8_t lo = k < 4 ? p0 : p1, hi = k < 4 ? p2 : p3;
             px[x++] = attr_color(uint8_t(((lo >> sh) & 3) | ((hi >> sh) & 3) << 2));
           }
         } else {
-          for (int b = 7; b >= 0 && x < m.width; --b)
+          for (int b = 7; b >= 0; --b)
             px[x++] = attr_color(uint8_t(((p0 >> b) & 1) | ((p1 >> b) & 1) << 1 |
                                          ((p2 >> b) & 1) << 2 | ((p3 >> b) & 1) << 3));
         }
       }
+      uint32_t n = std::min<uint32_t>(m.width, x > shift ? x - shift : 0);
+      std::memcpy(&out[size_t(y) * m.width], px + shift, n * 4u);
       ++y;
     }
     if (line == g.line_compare) {
       row_ma = 0;
       rsc = 0;
+      if (ac_[0x10] & 0x20) shift = 0;  // pixel panning mode: the split part does not pan
     } else if (!g.double_scan || (line & 1)) {
       if (rsc >= g.max_scan) {
         rsc = 0;

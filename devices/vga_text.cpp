@@ -9,6 +9,7 @@
 //
 // text_page() returns the characters of the displayed page as UTF-8 through the CP437
 // table (the glyphs of the VGA's ROM font, which SeaVGABIOS loads).
+#include <algorithm>
 #include <cstring>
 
 #include "devices/vga.h"
@@ -89,12 +90,14 @@ void StdVga::draw_text(const Mode& m, std::vector<uint32_t>& out, unsigned blink
   uint32_t colors[16];
   for (unsigned i = 0; i < 16; ++i) colors[i] = attr_color(uint8_t(i));
 
+  unsigned shift = pel_shift(m);
+  line_.assign(size_t(cols + 1) * cw, 0);  // one character more, for pel panning
   uint32_t row_ma = g.start, y = 0;
   unsigned rsc = 0;
   for (uint32_t line = 0; line < g.vde && y < m.height; ++line, ++y) {
-    uint32_t* px = &out[size_t(y) * m.width];
+    uint32_t* px = line_.data();
     uint32_t x = 0;
-    for (unsigned j = 0; j < cols && x + cw <= m.width; ++j) {
+    for (unsigned j = 0; j <= cols; ++j) {
       uint32_t a = crtc_address(row_ma + j, rsc);
       uint8_t ch = vram_[a * 4], at = vram_[a * 4 + 1];
       uint32_t font = (at & 0x08) ? font_a : font_b;
@@ -110,9 +113,11 @@ void StdVga::draw_text(const Mode& m, std::vector<uint32_t>& out, unsigned blink
       for (int bit = 7; bit >= 0; --bit) px[x++] = (glyph >> bit) & 1 ? f : b;
       if (cw == 9) px[x++] = (line_graphics && ch >= 0xC0 && ch <= 0xDF && (glyph & 1)) ? f : b;
     }
+    std::memcpy(&out[size_t(y) * m.width], px + shift, std::min<uint32_t>(m.width, x - shift) * 4u);
     if (line == g.line_compare) {
       row_ma = 0;
       rsc = 0;
+      if (ac_[0x10] & 0x20) shift = 0;
     } else if (!g.double_scan || (line & 1)) {
       if (rsc >= g.max_scan) {
         rsc = 0;

@@ -46,6 +46,16 @@ Machine::Machine(const MachineConfig& cfg)
     fc.ram_below_4g = mem_.ram_size();
     fc.sercon_port = board_->com(0) ? 0x3F8 : 0;
     publish_pc_fw_cfg(*fw_cfg_, fc);
+    // The stdvga decodes the legacy VGA ports and window from power-on, as PCI VGA
+    // adapters do; the LFB and ROM BARs appear when the firmware assigns them.
+    if (cfg_.vga) {
+      VgaConfig vc;
+      if (!cfg_.vga_rom.empty()) vc.rom = read_file(cfg_.vga_rom, "VGA BIOS");
+      vga_ = std::make_unique<StdVga>(sched_, vc);
+      vga_->map_legacy(ports_, mem_);
+      display_ = vga_.get();
+      board_->pci().plug(vga_.get(), 2);  // 00:02.0, where QEMU's i440FX puts its VGA
+    }
   }
 }
 

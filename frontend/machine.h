@@ -15,6 +15,7 @@
 #include "devices/display.h"
 #include "devices/pc_board.h"
 #include "devices/scheduler.h"
+#include "devices/vga.h"
 #include "mmu/mmu.h"
 #include "mmu/phys.h"
 #include "translator/engine.h"
@@ -38,6 +39,10 @@ struct MachineConfig {
   bool pc = false;
   // RTC start, seconds since 1970 (host local time by default, fixed under --clock=virtual).
   int64_t rtc_start_seconds = PcBoardConfig::kFixedRtcStart;
+  // The PC machine's display adapter: a stdvga (VGA + Bochs VBE, devices/vga.h) when true.
+  bool vga = true;
+  // Its expansion ROM image file (SeaVGABIOS); empty: no ROM BAR.
+  std::string vga_rom;
   // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
   // Empty: the board's default (disk, CD-ROM, floppy).
   std::vector<uint8_t> boot_order;
@@ -67,6 +72,9 @@ class Machine : public IoBus {
   // The video device's picture for the SDL window, -screendump and --text-screen
   // (nullptr when the machine has no display adapter).
   DisplaySource* display() { return display_; }
+  // The stdvga (nullptr without one).  It decodes its legacy ports and the A0000 window
+  // from the start; whoever owns the PCI bus plugs it in for BAR0 (LFB) and the ROM BAR.
+  StdVga* vga() { return vga_.get(); }
   // Serial port n (0 = COM1) back-end; the Machine does not own it.
   void set_serial_backend(unsigned n, CharBackend* b);
   // Keep an object alive as long as the machine (serial back-ends, output files).
@@ -127,6 +135,7 @@ class Machine : public IoBus {
   std::unique_ptr<PcBoard> board_;
   std::unique_ptr<FwCfg> fw_cfg_;
   DisplaySource* display_ = nullptr;
+  std::unique_ptr<StdVga> vga_;
   struct BoardAck : InterruptAck {
     PcBoard* board = nullptr;
     uint8_t acknowledge() override { return board->inta(); }

@@ -15,6 +15,7 @@
 #include "devices/block_file.h"
 #include "frontend/boot.h"
 #include "frontend/char_backends.h"
+#include "frontend/screendump.h"
 
 namespace rz {
 
@@ -22,7 +23,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp, kMachine, kSerial,
+  kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
   kDisplay, kName, kFullScreen, kType, kKeys, kFda, kFdb,
 };
@@ -94,6 +95,9 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
       {"serial", required_argument, nullptr, kSerial},
+      {"vga", required_argument, nullptr, kVga},
+      {"screendump", required_argument, nullptr, kScreendump},
+      {"text-screen", no_argument, nullptr, kTextScreen},
       {"hda", required_argument, nullptr, kHda},
       {"hdb", required_argument, nullptr, kHdb},
       {"hdc", required_argument, nullptr, kHdc},
@@ -202,6 +206,22 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         o.serial = arg;
         break;
+      case kVga:
+        if (arg == "std") o.machine.vga = true;
+        else if (arg == "none") o.machine.vga = false;
+        else {
+          err = "-vga: expected std or none, got '" + arg + "'";
+          return false;
+        }
+        break;
+      case kScreendump:
+        if (arg.empty()) {
+          err = "-screendump: expected a file name, got ''";
+          return false;
+        }
+        o.screendump = arg;
+        break;
+      case kTextScreen: o.text_screen = true; break;
       case kFda:
       case kFdb:
         if (arg.empty()) {
@@ -264,6 +284,16 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
     err = "-initrd needs -kernel";
     return false;
   }
+  if ((!o.screendump.empty() || o.text_screen) && !(o.machine.pc && o.machine.vga)) {
+    err = std::string(o.text_screen ? "--text-screen" : "-screendump") +
+          ": the machine has no display (-vga none or -machine bare)";
+    return false;
+  }
+  if (o.machine.pc && o.machine.vga && o.machine.vga_rom.empty()) {
+    // SeaVGABIOS from the Debian seabios package, for the ROM BAR, when it is installed.
+    const char* rom = "/usr/share/seabios/vgabios-stdvga.bin";
+    if (std::ifstream(rom).good()) o.machine.vga_rom = rom;
+  }
   try {
     assign_drive_indexes(o.drives);
   } catch (const std::runtime_error& e) {
@@ -302,6 +332,8 @@ void print_help(FILE* f) {
       "  -m MEGABYTES            guest RAM (default 128)\n"
       "  -machine pc|bare        pc (default): PIC, PIT, RTC, keyboard controller, COM1/COM2,\n"
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
+      "  -vga std|none           std (default with -machine pc): VGA with Bochs VBE on PCI,\n"
+      "                          SeaVGABIOS (/usr/share/seabios/vgabios-stdvga.bin) on its ROM BAR\n"
       "  -serial stdio|pty|file:PATH|none\n"
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
       "\n"
@@ -350,6 +382,8 @@ void print_help(FILE* f) {
       "  --clock=virtual|host    virtual: deterministic time from retired instructions\n"
       "  -no-reboot              exit on triple fault instead of resetting\n"
       "  --stats                 print instruction, block, TLB and privilege-class counts\n"
+      "  -screendump FILE.png    write the display's picture as PNG when the run ends\n"
+      "  --text-screen           print the display's text page to stdout when the run ends\n"
       "  --help                  this text\n",
       f);
 }
@@ -427,6 +461,11 @@ void setup_machine(Machine& m, const Options& o) {
   setup_display(m, o.display);
 }
 
-void finish_machine(Machine&, const Options&) { std::fflush(stdout); }
+void finish_machine(Machine& m, const Options& o) {
+  std::fflush(stdout);
+  if (!m.display()) return;
+  if (!o.screendump.empty()) screendump(*m.display(), o.screendump);
+  if (o.text_screen) print_text_screen(*m.display(), stdout);
+}
 
 }  // namespace rz

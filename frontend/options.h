@@ -34,6 +34,8 @@ struct Options {
   DisplayOptions display;  // -display, -name, -full-screen
   KeyScript keys;          // --keys and --type, in command-line order
   bool stats = false;
+  std::string screendump;    // -screendump FILE.png: the picture when the run ends
+  bool text_screen = false;  // --text-screen: print the text page when the run ends
   bool help = false;
 };
 

@@ -347,8 +347,8 @@ namespace {
 // The real video device behind the window: a Bochs VBE 320x200x32 mode, pixels written
 // into video memory, read back from the window.
 TEST_F(SdlDisplayTest, ShowsTheStdVgaPicture) {
-  StdVga vga(m->scheduler());
-  vga.map_legacy(m->ports(), m->mem());
+  ASSERT_NE(m->vga(), nullptr);  // the PC machine's own stdvga
+  StdVga& vga = *m->vga();
   auto dispi = [&](uint16_t idx, uint16_t v) {
     m->ports().write(dispi::kIndexPort, 2, idx);
     m->ports().write(dispi::kDataPort, 2, v);
