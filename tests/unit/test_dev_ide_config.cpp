@@ -133,6 +133,7 @@ TEST(DevIdeConfig, PcIdeOpensImagesAndAnswersOnLegacyPorts) {
     for (int k = 0; k < 256; ++k) b.bus.write(0x1F0, 2, 0xBEEF);
     b.sched.advance_to(b.sched.now() + ata::kBlockNs);
     EXPECT_EQ(b.irq14, 1);
+    b.bus.write(0x1F2, 1, 1);  // the write left the count at 0 (= 256 sectors)
     b.bus.write(0x1F7, 1, 0x20);
     b.sched.advance_to(b.sched.now() + ata::kCommandNs);
     EXPECT_EQ(b.bus.read(0x1F0, 2), 0xBEEFu);
