@@ -112,6 +112,13 @@ DecodeStatus decode_insn(const uint8_t* bytes, size_t n, DecodeMode mode, Insn& 
   if (attrs & ZYDIS_ATTRIB_HAS_REPNE) pfx = 0xF2;
   else if (attrs & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE)) pfx = 0xF3;
   else if (opsz) pfx = 0x66;
+  // Zydis consumes the mandatory prefix of an SSE form (66 0F FC, F3 0F 6F...) without
+  // reporting it in the attributes: take it from the raw prefix list.
+  for (unsigned k = 0; k < zi.raw.prefix_count; ++k) {
+    const uint8_t v = zi.raw.prefixes[k].value;
+    if (zi.raw.prefixes[k].type == ZYDIS_PREFIX_TYPE_MANDATORY && (v == 0x66 || v == 0xF2 || v == 0xF3))
+      pfx = v;
+  }
 
   const OpTable& t = instruction_table();
   const OpRow* r = t.find(map, zi.opcode, mreg, has_modrm, reg_form, mrm, pfx);

@@ -17,6 +17,9 @@ PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConf
   rtc_.map_ports(bus);
   kbc_.map_ports(bus);
   dma_.map_ports(bus);
+  fdc_ = std::make_unique<Fdc82077>(sched, &dma_, 2, 0x3F0);
+  fdc_->map_ports(bus);
+  fdc_->irq().connect(pic_.input(6));
   port92_.map_ports(bus);
   post_.map_ports(bus);
 
@@ -50,10 +53,24 @@ PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConf
   // CMOS as the firmware expects it.
   uint64_t below = cfg.ram_below_4g ? cfg.ram_below_4g : mem.ram_size();
   rtc_.set_memory(below, cfg.ram_above_4g);
+  equipment_ = cfg.equipment;
   rtc_.set_equipment(cfg.equipment);
   rtc_.set_boot_order(cfg.boot_order, cfg.boot_count, cfg.skip_floppy_signature);
   rtc_.set_cpu_count(cfg.cpus);
   rtc_.update_checksum();
+}
+
+bool PcBoard::attach_floppy(unsigned drive, BlockDevice* image, std::string& err) {
+  if (!fdc_->attach(drive, image, err)) return false;
+  // CMOS 0x10: drive 0 type in the high nibble, drive 1 in the low one.  Equipment
+  // byte: bit 0 = floppy drives present, bits 7-6 = their count - 1.
+  rtc_.set_cmos(0x10, uint8_t(fdc_->drive_type(0) << 4 | fdc_->drive_type(1)));
+  unsigned n = fdc_->drive_count();
+  uint8_t eq = uint8_t(equipment_ & 0x3E);
+  if (n) eq = uint8_t(eq | 0x01 | (n - 1) << 6);
+  rtc_.set_equipment(eq);
+  rtc_.update_checksum();
+  return true;
 }
 
 void PcBoard::update_a20() {
@@ -92,6 +109,7 @@ void PcBoard::serialize(Serializer& s) {
   if (com1_) com1_->serialize(s);
   if (com2_) com2_->serialize(s);
   dma_.serialize(s);
+  fdc_->serialize(s);
   port92_.serialize(s);
   post_.serialize(s);
   pci_.serialize(s);

@@ -3,6 +3,7 @@
 // motherboard does:
 //   PIT OUT0 -> IRQ0, i8042 keyboard -> IRQ1, slave PIC -> IRQ2 (cascade),
 //   COM2 -> IRQ3, COM1 -> IRQ4, RTC -> IRQ8, i8042 mouse -> IRQ12;
+//   82077AA floppy controller at 0x3F0 -> IRQ6, DMA channel 2;
 //   A20 = i8042 output port bit 1 OR port 0x92 bit 1 (applied to PhysMem);
 //   CPU reset requests from the i8042 (0xFE, output port) and port 0x92 bit 0;
 //   the PCI bus (0xCF8/0xCFC) with the i440FX host bridge at 00.0 (PAM shadowing of
@@ -15,10 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "devices/bus.h"
 #include "devices/char_backend.h"
 #include "devices/dma.h"
+#include "devices/fdc.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
 #include "devices/pci.h"
@@ -88,6 +91,11 @@ class PcBoard {
   Rtc& rtc() { return rtc_; }
   I8042& kbc() { return kbc_; }
   DmaController& dma() { return dma_; }
+  Fdc82077& fdc() { return *fdc_; }
+  // Put a floppy image in drive 0 (A:) or 1 (B:): the drive type follows the image's
+  // format, and CMOS 0x10 (drive types) and the equipment byte's floppy bits follow the
+  // drives.  False with a message for an image of no known floppy size.
+  bool attach_floppy(unsigned drive, BlockDevice* image, std::string& err);
   PostPort& post() { return post_; }
   // The PCI bus (configuration mechanism #1 at 0xCF8/0xCFC); devices plug in here.
   PciBus& pci() { return pci_; }
@@ -110,6 +118,8 @@ class PcBoard {
   Rtc rtc_;
   I8042 kbc_;
   DmaController dma_;
+  std::unique_ptr<Fdc82077> fdc_;
+  uint8_t equipment_ = 0;
   SystemControlA port92_;
   PostPort post_;
   PciBus pci_;

@@ -1,6 +1,8 @@
 // frontend/display_setup.cpp: -display parsing and window set-up.  See display_setup.h.
 #include "frontend/display_setup.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -48,7 +50,13 @@ bool setup_display(Machine& m, const DisplayOptions& d) {
   const char* x11 = std::getenv("DISPLAY");
   const char* wl = std::getenv("WAYLAND_DISPLAY");
   bool host_display = (x11 && *x11) || (wl && *wl);
-  if (d.kind == DisplayKind::Auto && !host_display) return false;  // headless: quietly none
+  if (d.kind == DisplayKind::Auto && !host_display) {
+    // Headless.  Tell a person at a terminal why no window appeared; scripts (stderr not
+    // a terminal) get no extra line.
+    if (isatty(STDERR_FILENO))
+      std::fprintf(stderr, "ringzero: no window ($DISPLAY and $WAYLAND_DISPLAY are unset): running with -display none\n");
+    return false;
+  }
 #if RZ_HAVE_SDL
   SdlDisplayOptions so;
   so.name = d.name;

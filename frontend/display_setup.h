@@ -1,7 +1,7 @@
 // frontend/display_setup.h: the -display choice turned into a window (or none).  The
 // default opens an SDL window when $DISPLAY or $WAYLAND_DISPLAY is set and SDL can open
-// one; otherwise the run is headless (a one-line notice says why when a display was
-// expected).  The window lives as long as the machine and is polled from its poll hook.
+// one; otherwise the run is headless, with a one-line notice saying why (when SDL failed,
+// or when stderr is a terminal; scripted runs without a display stay quiet).  The window lives as long as the machine and is polled from its poll hook.
 #pragma once
 
 #include <string>

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "bios/multiboot.h"
+#include "devices/block_file.h"
 #include "frontend/boot.h"
 #include "frontend/char_backends.h"
 
@@ -23,7 +24,7 @@ enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp, kMachine, kSerial,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
-  kDisplay, kName, kFullScreen, kType, kKeys,
+  kDisplay, kName, kFullScreen, kType, kKeys, kFda, kFdb,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -53,6 +54,25 @@ std::function<void(uint8_t)> make_sink(const std::string& spec, const char* what
     return [f](uint8_t b) { std::fputc(b, f.get()); std::fflush(f.get()); };
   }
   throw std::runtime_error(std::string(what) + ": expected stdio or file:PATH, got '" + spec + "'");
+}
+
+// -fda/-fdb: open the image (read-only when the file is not writable; an overlay with
+// -snapshot) and put it in the board's floppy drive.
+void attach_floppy(Machine& m, const Options& o, unsigned drive, const std::string& path) {
+  if (path.empty()) return;
+  const std::string opt = drive ? "-fdb" : "-fda";
+  if (!m.board()) throw std::runtime_error(opt + " needs the PC board (not -machine bare)");
+  BlockFileOptions bo;
+  bo.snapshot = o.snapshot;
+  std::shared_ptr<BlockDevice> dev;
+  try {
+    dev = open_block_file(path, bo);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(opt + ": " + e.what());
+  }
+  std::string err;
+  if (!m.board()->attach_floppy(drive, dev.get(), err)) throw std::runtime_error(opt + ": " + err);
+  m.keep(dev);
 }
 
 }  // namespace
@@ -87,6 +107,8 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"full-screen", no_argument, nullptr, kFullScreen},
       {"type", required_argument, nullptr, kType},
       {"keys", required_argument, nullptr, kKeys},
+      {"fda", required_argument, nullptr, kFda},
+      {"fdb", required_argument, nullptr, kFdb},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -179,6 +201,14 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
           return false;
         }
         o.serial = arg;
+        break;
+      case kFda:
+      case kFdb:
+        if (arg.empty()) {
+          err = std::string(ch == kFda ? "-fda" : "-fdb") + ": expected a floppy image file, got ''";
+          return false;
+        }
+        (ch == kFda ? o.fda : o.fdb) = arg;
         break;
       case kHda: case kHdb: case kHdc: case kHdd: case kCdrom: {
         static const char* const kNames[] = {"-hda", "-hdb", "-hdc", "-hdd", "-cdrom"};
@@ -281,6 +311,10 @@ void print_help(FILE* f) {
       "  -cdrom FILE             CD image (ISO, read-only) on index 2\n"
       "  -drive file=FILE[,if=ide][,index=N|bus=B,unit=U][,media=disk|cdrom][,format=raw]\n"
       "         [,readonly=on|off]   a drive, QEMU's syntax (',,' for a comma in FILE)\n"
+      "  -fda FILE, -fdb FILE    floppy image in drive A: / B: (raw 160K, 180K, 320K, 360K,\n"
+      "                          720K, 1.2M, 1.44M, 1.68M DMF or 2.88M; the size picks the\n"
+      "                          format and the drive type); a file that is not writable\n"
+      "                          is a write-protected disk\n"
       "  -snapshot               disk writes stay in memory; the image files are not changed\n"
       "  -boot order=LETTERS|LETTERS  boot devices in order, up to three of a (floppy),\n"
       "                          c (disk), d (CD-ROM), n (network); default: c, d, a\n"
@@ -361,6 +395,8 @@ void setup_machine(Machine& m, const Options& o) {
       m.keep(be);
     }
   }
+  attach_floppy(m, o, 0, o.fda);
+  attach_floppy(m, o, 1, o.fdb);
   if (m.board()) {
     // The PIIX3 IDE function (01.1) and its drives.  With firmware, SeaBIOS enables it
     // through PCI; a firmware-less boot turns legacy decoding on at once.

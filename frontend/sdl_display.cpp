@@ -65,6 +65,7 @@ bool SdlDisplay::open(std::string& err) {
     err = std::string("SDL window: ") + SDL_GetError();
     return false;
   }
+  SDL_StopTextInput();  // keys only: no input-method windows over the guest
   ren_ = SDL_CreateRenderer(win_, -1, 0);
   if (!ren_) {
     err = std::string("SDL renderer: ") + SDL_GetError();
@@ -122,13 +123,23 @@ void SdlDisplay::frame_rect(int& x, int& y, int& w, int& h) const {
 bool SdlDisplay::redraw(bool force) {
   uint32_t old_w = frame_.width, old_h = frame_.height;
   bool changed = src_->render(frame_);
-  if (!changed && !force && tex_) return false;
+  if (!changed && !force && (tex_ || texture_warned_)) return false;
   if (frame_.width == 0 || frame_.height == 0) return false;
   if (!tex_ || tex_w_ != frame_.width || tex_h_ != frame_.height) {
     if (tex_) SDL_DestroyTexture(tex_);
     tex_ = SDL_CreateTexture(ren_, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STREAMING,
                              int(frame_.width), int(frame_.height));
-    if (!tex_) return false;
+    if (!tex_) {
+      // Larger than the renderer's textures (a huge VBE mode): say so once, show black.
+      if (!texture_warned_)
+        std::fprintf(stderr, "ringzero: cannot show a %ux%u picture (SDL: %s)\n", frame_.width,
+                     frame_.height, SDL_GetError());
+      texture_warned_ = true;
+      tex_w_ = tex_h_ = 0;
+      need_present_ = true;
+      return false;
+    }
+    texture_warned_ = false;
     SDL_SetTextureScaleMode(tex_, opt_.integer_scale ? SDL_ScaleModeNearest : SDL_ScaleModeLinear);
     tex_w_ = frame_.width;
     tex_h_ = frame_.height;

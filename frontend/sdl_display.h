@@ -94,6 +94,7 @@ class SdlDisplay {
   bool closed_ = false, grabbed_ = false, fullscreen_ = false;
   bool user_resized_ = false;
   bool need_present_ = false;
+  bool texture_warned_ = false;
   uint64_t presented_ = 0;
   std::bitset<512> held_;  // SDL scancodes pressed and forwarded to the guest
   std::bitset<512> swallowed_;  // hotkey presses whose releases must not reach the guest

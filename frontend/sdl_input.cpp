@@ -77,6 +77,8 @@ void SdlDisplay::release_all_keys() {
 void SdlDisplay::set_grab(bool on) {
   if (on == grabbed_) return;
   grabbed_ = on;
+  // While grabbed, host shortcuts (Alt+Tab, the Windows key) go to the guest too.
+  SDL_SetWindowKeyboardGrab(win_, on ? SDL_TRUE : SDL_FALSE);
   if (SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE) != 0) {
     // No relative mode (some drivers): confine and hide the pointer instead.
     SDL_SetWindowGrab(win_, on ? SDL_TRUE : SDL_FALSE);

@@ -8,6 +8,7 @@
 // and the machine state changes only after the last access that can fault.
 #include "cpu/fpu/mem.h"
 #include "cpu/fpu/x87.h"
+#include "cpu/simd.h"
 #include "cpu/table.h"
 
 namespace rz {
@@ -148,8 +149,9 @@ void fldenv(Cpu& c, const Insn& i) {
   install_env(c, in, Restore ? regs : nullptr);
 }
 
-// FXSAVE/FXRSTOR (0F AE /0, /1): 512-byte image, 16-byte aligned.
-constexpr uint32_t kMxcsrMask = 0xFFBF;
+// FXSAVE/FXRSTOR (0F AE /0, /1): 512-byte image, 16-byte aligned.  MXCSR_MASK is the
+// one LDMXCSR uses (cpu/simd.h), DAZ included.
+constexpr uint32_t kMxcsrMask = simd::kMxcsrMask;
 
 void fxsave(Cpu& c, const Insn& i) {
   if (c.cr0 & (CR0_EM | CR0_TS)) raise_fault(c, kNM);

@@ -50,7 +50,7 @@ def main():
     ap.add_argument("--emulator", required=True, help="ringzero binary (or qemu-system-i386 with --qemu)")
     ap.add_argument("--source", required=True)
     ap.add_argument("--image", required=True)
-    ap.add_argument("--mode", choices=["kernel", "bios"], required=True)
+    ap.add_argument("--mode", choices=["kernel", "bios", "fda"], required=True)
     ap.add_argument("--qemu", action="store_true")
     ap.add_argument("--timeout", type=float, default=10)
     a = ap.parse_args()

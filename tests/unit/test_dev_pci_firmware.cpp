@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bios/pc_firmware.h"
+#include "cpu/segments.h"
 #include "frontend/machine.h"
 
 namespace rz {
@@ -116,6 +117,106 @@ TEST(DevPciFirmware, BareMachineHasNoPciBus) {
   EXPECT_EQ(m.fw_cfg(), nullptr);
   m.ports().write(0xCF8, 4, 0x80000000u);
   EXPECT_EQ(m.ports().read(0xCFC, 4), 0xFFFFFFFFu);
+}
+
+}  // namespace
+}  // namespace rz
+
+namespace rz {
+namespace {
+
+// Real-mode code on a PC machine reprograms PAM0 through 0xCF8/0xCFC between loads and
+// stores to F000:1234: the CPU's TLB must follow the memory map (ROM, then read/write
+// DRAM, then read-only DRAM), as SeaBIOS's shadowing relies on.
+TEST(DevPciFirmware, CpuSeesPamChangesAtOnce) {
+  MachineConfig mc;
+  mc.ram_mb = 4;
+  mc.pc = true;
+  mc.virtual_clock = true;
+  mc.timeout_s = 1;
+  mc.no_reboot = true;
+  Machine m(mc);
+  std::vector<uint8_t> rom(0x10000, 0xA5);
+  rom[0x1234] = 0x3C;
+  m.load_bios_image(std::move(rom), "test rom");
+  m.mem().ram()[0xF1234] = 0x5A;  // what the shadow RAM holds
+  const std::vector<uint8_t> code = {
+      0xB8, 0x00, 0xF0,                          // mov ax, 0xF000
+      0x8E, 0xD8,                                // mov ds, ax
+      0x8A, 0x1E, 0x34, 0x12,                    // mov bl, [0x1234]   (ROM)
+      0xBA, 0xF8, 0x0C,                          // mov dx, 0xCF8
+      0x66, 0xB8, 0x58, 0x00, 0x00, 0x80,        // mov eax, 0x80000058
+      0x66, 0xEF,                                // out dx, eax
+      0xBA, 0xFD, 0x0C,                          // mov dx, 0xCFD      (register 0x59)
+      0xB0, 0x30, 0xEE,                          // PAM0 = 30h: read/write DRAM
+      0x8A, 0x3E, 0x34, 0x12,                    // mov bh, [0x1234]   (RAM)
+      0xC6, 0x06, 0x34, 0x12, 0x77,              // mov byte [0x1234], 0x77
+      0x8A, 0x0E, 0x34, 0x12,                    // mov cl, [0x1234]
+      0xB0, 0x10, 0xEE,                          // PAM0 = 10h: read-only DRAM
+      0xC6, 0x06, 0x34, 0x12, 0x99,              // mov byte [0x1234], 0x99 (to ISA)
+      0x8A, 0x2E, 0x34, 0x12,                    // mov ch, [0x1234]
+      0xB0, 0x00, 0xEE,                          // PAM0 = 00h: ROM again
+      0x8A, 0x36, 0x34, 0x12,                    // mov dh, [0x1234]
+      0xFA, 0xF4,                                // cli; hlt
+  };
+  std::memcpy(m.mem().ram() + 0x1000, code.data(), code.size());
+  Cpu& c = m.cpu();
+  for (unsigned s = 0; s < kNumSegs; ++s) {
+    c.seg[s].limit = 0xFFFF;
+    load_seg_real(c, s, 0);
+  }
+  c.eip = 0x1000;
+  c.r[ESP] = 0x8000;
+  ASSERT_EQ(m.run(), StopReason::Halted);
+  EXPECT_EQ(c.r[EBX] & 0xFF, 0x3Cu);         // BL: the ROM
+  EXPECT_EQ((c.r[EBX] >> 8) & 0xFF, 0x5Au);  // BH: the shadow RAM
+  EXPECT_EQ(c.r[ECX] & 0xFF, 0x77u);         // CL: the store reached RAM
+  EXPECT_EQ((c.r[ECX] >> 8) & 0xFF, 0x77u);  // CH: the read-only store did not
+  EXPECT_EQ((c.r[EDX] >> 8) & 0xFF, 0x3Cu);  // DH: ROM again
+  EXPECT_EQ(m.mem().ram()[0xF1234], 0x77);
+}
+
+}  // namespace
+}  // namespace rz
+
+namespace rz {
+namespace {
+
+// A hard reset through the PIIX3's 0xCF9 puts PAM back to the ROM before the CPU fetches
+// from F000:FFF0: the shadow RAM there holds a JMP $ that would spin until the timeout.
+TEST(DevPciFirmware, HardResetThroughCf9RestartsFromRom) {
+  MachineConfig mc;
+  mc.ram_mb = 4;
+  mc.pc = true;
+  mc.virtual_clock = true;
+  mc.timeout_s = 0.01;
+  Machine m(mc);
+  std::vector<uint8_t> rom(0x10000, 0x90);
+  rom[0xFFF0] = 0xFA, rom[0xFFF1] = 0xF4;  // cli; hlt
+  m.load_bios_image(std::move(rom), "test rom");
+  m.mem().ram()[0xFFFF0] = 0xEB, m.mem().ram()[0xFFFF1] = 0xFE;  // jmp $ in the shadow RAM
+  const std::vector<uint8_t> code = {
+      0xBA, 0xF8, 0x0C,                    // mov dx, 0xCF8
+      0x66, 0xB8, 0x58, 0x00, 0x00, 0x80,  // mov eax, 0x80000058
+      0x66, 0xEF,                          // out dx, eax
+      0xBA, 0xFD, 0x0C, 0xB0, 0x30, 0xEE,  // PAM0 = 30h
+      0xBA, 0xF9, 0x0C,                    // mov dx, 0xCF9
+      0xB0, 0x02, 0xEE,                    // SRST: hard reset selected
+      0xB0, 0x06, 0xEE,                    // RCPU 0 -> 1: reset
+      0xEB, 0xFE,                          // jmp $ (not reached)
+  };
+  std::memcpy(m.mem().ram() + 0x1000, code.data(), code.size());
+  Cpu& c = m.cpu();
+  for (unsigned s = 0; s < kNumSegs; ++s) {
+    c.seg[s].limit = 0xFFFF;
+    load_seg_real(c, s, 0);
+  }
+  c.eip = 0x1000;
+  ASSERT_EQ(m.run(), StopReason::Halted);
+  EXPECT_EQ(c.seg[CS].sel, 0xF000);
+  EXPECT_EQ(c.eip, 0xFFF2u);
+  EXPECT_EQ(m.board()->host_bridge().cfg8(0x59), 0x00);
+  EXPECT_EQ(m.board()->isa_bridge().reset_control(), 0x00);
 }
 
 }  // namespace
