@@ -104,6 +104,26 @@ CASES = {
     "bad_type_escape": Case(["-kernel", "k", "--type", "a\\q"], ["--type", "\\q"]),
     "keys_without_board": Case(["-machine", "bare", "-bios", "{dir}/rom.bin", "--keys", "esc"],
                                ["--keys", "-machine bare"], {"rom.bin": bytes(65536)}),
+    # IDE drives: option parsing errors and image problems name the option and the file.
+    "hda_missing": Case(["-kernel", "{dir}/k", "-hda", "{dir}/none.img"],
+                        ["-hda", "{dir}/none.img", "No such file or directory"], {"k": aout_kernel()}),
+    "hda_directory": Case(["-kernel", "{dir}/k", "-hdb", "{dir}/ddir"], ["-hdb", "{dir}/ddir", "directory"],
+                          {"k": aout_kernel(), "ddir": None}),
+    "hda_odd_size": Case(["-kernel", "{dir}/k", "-hda", "{dir}/odd.img"],
+                         ["-hda", "{dir}/odd.img", "1000", "512"], {"k": aout_kernel(), "odd.img": bytes(1000)}),
+    "hda_empty": Case(["-kernel", "{dir}/k", "-hdd", "{dir}/e.img"], ["-hdd", "{dir}/e.img", "empty"],
+                      {"k": aout_kernel(), "e.img": b""}),
+    "cdrom_odd_size": Case(["-kernel", "{dir}/k", "-cdrom", "{dir}/odd.iso"],
+                           ["-cdrom", "{dir}/odd.iso", "2048"], {"k": aout_kernel(), "odd.iso": bytes(3072)}),
+    "drive_bad_media": Case(["-kernel", "k", "-drive", "file=x,media=tape"], ["-drive", "tape"]),
+    "drive_bad_if": Case(["-kernel", "k", "-drive", "file=x,if=scsi"], ["-drive", "if=scsi"]),
+    "drive_bad_format": Case(["-kernel", "k", "-drive", "file=x,format=qcow2"], ["-drive", "qcow2"]),
+    "drive_no_file": Case(["-kernel", "k", "-drive", "media=disk"], ["-drive", "file="]),
+    "drive_unknown_property": Case(["-kernel", "k", "-drive", "file=x,cache=none"], ["-drive", "cache"]),
+    "drive_index_clash": Case(["-kernel", "k", "-hdc", "a", "-cdrom", "b"], ["-cdrom", "-hdc", "index 2"]),
+    "boot_bad_device": Case(["-kernel", "k", "-boot", "z"], ["-boot", "'z'"]),
+    "boot_too_many": Case(["-kernel", "k", "-boot", "order=cdan"], ["-boot", "cdan"]),
+    "drive_bare_machine": Case(["-kernel", "k", "-machine", "bare", "-hda", "x"], ["-hda", "bare"]),
 }
 
 
