@@ -45,6 +45,7 @@ void Machine::set_serial_backend(unsigned n, CharBackend* b) {
 void Machine::reset_cpu() {
   cpu_.reset();
   engine_.flush();
+  if (reset_hook_) reset_hook_();
 }
 
 Machine::~Machine() = default;
