@@ -10,7 +10,8 @@ int64_t pc_calendar_seconds(int64_t year, unsigned month, unsigned day, unsigned
 }
 
 PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConfig& cfg)
-    : mem_(mem), pit_(sched), rtc_(sched, cfg.rtc_start_seconds), kbc_(sched), dma_(mem) {
+    : mem_(mem), pit_(sched), rtc_(sched, cfg.rtc_start_seconds), kbc_(sched), dma_(mem), pci_(bus, mem), host_(mem),
+      isa_([this](unsigned irq) { return irq_input(irq); }) {
   pic_.map_ports(bus);
   pit_.map_ports(bus);
   rtc_.map_ports(bus);
@@ -42,6 +43,10 @@ PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConf
   port92_.on_reset([this] { request_reset(); });
   update_a20();
 
+  pci_.plug(&host_, 0, 0);
+  isa_.attach(pci_);
+  isa_.on_reset_request([this](bool hard) { request_reset(hard); });
+
   // CMOS as the firmware expects it.
   uint64_t below = cfg.ram_below_4g ? cfg.ram_below_4g : mem.ram_size();
   rtc_.set_memory(below, cfg.ram_above_4g);
@@ -59,8 +64,15 @@ void PcBoard::update_a20() {
   if (a20_cb_) a20_cb_(on);
 }
 
-void PcBoard::request_reset() {
+void PcBoard::request_reset(bool hard) {
+  if (hard) pci_reset_pending_ = true;
   if (reset_cb_) reset_cb_();
+}
+
+void PcBoard::complete_reset() {
+  if (!pci_reset_pending_) return;
+  pci_reset_pending_ = false;
+  pci_.reset();
 }
 
 void PcBoard::set_serial_backend(unsigned n, CharBackend* b) {
@@ -82,6 +94,10 @@ void PcBoard::serialize(Serializer& s) {
   dma_.serialize(s);
   port92_.serialize(s);
   post_.serialize(s);
+  pci_.serialize(s);
+  host_.serialize(s);
+  isa_.serialize(s);
+  s(pci_reset_pending_);
   pic_.serialize(s);
   s(a20_);
   if (s.loading()) {

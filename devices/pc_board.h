@@ -4,7 +4,10 @@
 //   PIT OUT0 -> IRQ0, i8042 keyboard -> IRQ1, slave PIC -> IRQ2 (cascade),
 //   COM2 -> IRQ3, COM1 -> IRQ4, RTC -> IRQ8, i8042 mouse -> IRQ12;
 //   A20 = i8042 output port bit 1 OR port 0x92 bit 1 (applied to PhysMem);
-//   CPU reset requests from the i8042 (0xFE, output port) and port 0x92 bit 0.
+//   CPU reset requests from the i8042 (0xFE, output port) and port 0x92 bit 0;
+//   the PCI bus (0xCF8/0xCFC) with the i440FX host bridge at 00.0 (PAM shadowing of
+//   0xC0000-0xFFFFF) and the PIIX3 ISA bridge at 01.0 (PIRQ A-D -> ISA IRQs, reset
+//   control at 0xCF9: a hard reset there also resets every PCI device).
 // The integrator connects intr()/inta() and the reset callback to the CPU, and the
 // frontend feeds keyboard, mouse and serial input through the accessors.
 #pragma once
@@ -16,7 +19,10 @@
 #include "devices/bus.h"
 #include "devices/char_backend.h"
 #include "devices/dma.h"
+#include "devices/i440fx.h"
 #include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/piix3.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/rtc.h"
@@ -83,13 +89,20 @@ class PcBoard {
   I8042& kbc() { return kbc_; }
   DmaController& dma() { return dma_; }
   PostPort& post() { return post_; }
+  // The PCI bus (configuration mechanism #1 at 0xCF8/0xCFC); devices plug in here.
+  PciBus& pci() { return pci_; }
+  I440fx& host_bridge() { return host_; }
+  Piix3& isa_bridge() { return isa_; }
+  // Called by the owner when it carries out a reset request, before the CPU restarts:
+  // a hard reset through 0xCF9 also asserts PCIRST# (every PCI device to its defaults).
+  void complete_reset();
   SystemControlA& port92() { return port92_; }
 
   void serialize(Serializer& s);
 
  private:
   void update_a20();
-  void request_reset();
+  void request_reset(bool hard = false);
 
   PhysMem& mem_;
   DualPic pic_;
@@ -99,6 +112,10 @@ class PcBoard {
   DmaController dma_;
   SystemControlA port92_;
   PostPort post_;
+  PciBus pci_;
+  I440fx host_;
+  Piix3 isa_;
+  bool pci_reset_pending_ = false;
   std::unique_ptr<Uart16550> com1_, com2_;
   bool a20_ = true;
   std::function<void(bool)> a20_cb_;

@@ -118,6 +118,7 @@ void PciDevice::update_mappings() {
         } else {
           std::string region = name_ + ":bar" + std::to_string(n);
           if (b.kind == Bar::Kind::Mmio) bus_->mem().map_mmio(addr, b.size, b.mmio, region);
+          else if (b.kind == Bar::Kind::Rom) bus_->mem().map_rom(addr, rom_, region);  // read only
           else bus_->mem().map_device_ram(addr, b.size, b.host, region);
         }
         mapped_[n] = true;

@@ -95,6 +95,8 @@ class PciDevice {
   virtual void bar_moved(unsigned n) { (void)n; }
   // Re-evaluate BAR decoding (after command or BAR writes, reset, load).
   void update_mappings();
+  // The bus this device is plugged into (nullptr when unplugged).
+  PciBus* bus() const { return bus_; }
 
  private:
   friend class PciBus;

@@ -77,6 +77,9 @@ class Pit {
   bool out(unsigned ch);          // OUT level now
   uint32_t counter(unsigned ch);  // CE now (binary)
   bool speaker_on() const { return (port61_ & 3) == 3; }
+  // A channel's programmed state (mode, count in use, gate), for the frontend's speaker
+  // sound; read-only.
+  const PitChannelState& channel(unsigned ch) const { return ch_[ch]; }
 
   void serialize(Serializer& s);  // includes the post-load re-arm
 

@@ -54,6 +54,7 @@ struct Ps2KeyboardState {
   uint8_t repeat_code = 0;  // key held for typematic (0: none)
   bool repeat_ext = false;
   int64_t repeat_due = -1;
+  uint8_t hid_mods = 0;  // modifiers held, as key_hid() saw them (bit n = usage 0xE0 + n)
 };
 
 class Ps2Keyboard {

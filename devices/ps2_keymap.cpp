@@ -41,6 +41,31 @@ constexpr HidKey kHid[0x66] = {
     {0x61}, {0x2F, true},
 };
 
+// Usages 0x66-0x91 that PC keyboards have: Power, F13-F24, the multimedia volume keys,
+// the Brazilian keypad comma and the Japanese keys (set-2 codes from Microsoft's "Keyboard
+// Scan Code Specification").  Lang1/Lang2 (Korean Hangul/Hanja) are one-byte make-only
+// keys handled in key_hid().
+struct HidExtra {
+  uint16_t usage;
+  HidKey key;
+};
+constexpr HidExtra kHidExtra[] = {
+    {0x66, {0x37, true}},  // Power
+    {0x67, {0x0F}},        // keypad =
+    {0x68, {0x08}}, {0x69, {0x10}}, {0x6A, {0x18}}, {0x6B, {0x20}},  // F13-F16
+    {0x6C, {0x28}}, {0x6D, {0x30}}, {0x6E, {0x38}}, {0x6F, {0x40}},  // F17-F20
+    {0x70, {0x48}}, {0x71, {0x50}}, {0x72, {0x57}}, {0x73, {0x5F}},  // F21-F24
+    {0x7F, {0x23, true}},  // Mute
+    {0x80, {0x32, true}},  // Volume Up
+    {0x81, {0x21, true}},  // Volume Down
+    {0x85, {0x6D}},        // keypad , (Brazil)
+    {0x87, {0x51}},        // International1: Ro
+    {0x88, {0x13}},        // International2: Katakana/Hiragana
+    {0x89, {0x6A}},        // International3: Yen
+    {0x8A, {0x64}},        // International4: Henkan
+    {0x8B, {0x67}},        // International5: Muhenkan
+};
+
 // 0xE0-0xE7: LCtrl LShift LAlt LGUI RCtrl RShift RAlt RGUI.
 constexpr HidKey kHidMods[8] = {{0x14}, {0x12}, {0x11}, {0x1F, true},
                                 {0x14, true}, {0x59}, {0x11, true}, {0x27, true}};
@@ -50,31 +75,63 @@ constexpr HidKey kHidMods[8] = {{0x14}, {0x12}, {0x11}, {0x1F, true},
 
 bool ps2_set2_from_hid(uint16_t usage, uint8_t& code, bool& extended) {
   HidKey k{};
-  if (usage < 0x66)
+  if (usage < 0x66) {
     k = kHid[usage];
-  else if (usage >= 0xE0 && usage <= 0xE7)
+  } else if (usage >= 0xE0 && usage <= 0xE7) {
     k = kHidMods[usage - 0xE0];
+  } else {
+    for (const HidExtra& e : kHidExtra)
+      if (e.usage == usage) k = e.key;
+  }
   code = k.code;
   extended = k.extended;
   return k.code != 0;
 }
 
+// PrintScreen and Pause send what a real keyboard sends for the modifiers held with them:
+// PrintScreen is "fake shift + keypad *" alone, plain keypad-* code (E0 7C) with Shift or
+// Ctrl, and SysRq (84) with Alt; Pause is an E1 sequence on press only, and Break (E0 7E,
+// Ctrl+Pause) likewise sends make and break at once on press.  The modifier state is kept from the usages this
+// function has seen.  Not modelled: the fake shifts real keyboards add around the
+// navigation keys while NumLock or Shift is on (guests ignore them).
 void Ps2Keyboard::key_hid(uint16_t usage, bool pressed) {
-  if (usage == 0x46) {  // PrintScreen: fake shift + keypad *
-    static constexpr uint8_t kMake2[] = {0xE0, 0x12, 0xE0, 0x7C};
-    static constexpr uint8_t kBreak2[] = {0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12};
-    static constexpr uint8_t kMake1[] = {0xE0, 0x2A, 0xE0, 0x37};
-    static constexpr uint8_t kBreak1[] = {0xE0, 0xB7, 0xE0, 0xAA};
-    if (s_.set == 1)
-      pressed ? raw(kMake1, 4) : raw(kBreak1, 4);
-    else
-      pressed ? raw(kMake2, 4) : raw(kBreak2, 6);
+  if (usage >= 0xE0 && usage <= 0xE7) {
+    uint8_t bit = uint8_t(1u << (usage - 0xE0));
+    s_.hid_mods = uint8_t(pressed ? s_.hid_mods | bit : s_.hid_mods & ~bit);
+  }
+  const bool ctrl = s_.hid_mods & 0x11, shift = s_.hid_mods & 0x22, alt = s_.hid_mods & 0x44;
+  if (usage == 0x46) {  // PrintScreen / SysRq
+    if (alt) {
+      key_set2(0x84, false, pressed);
+    } else if (ctrl || shift) {
+      key_set2(0x7C, true, pressed);
+    } else {
+      static constexpr uint8_t kMake2[] = {0xE0, 0x12, 0xE0, 0x7C};
+      static constexpr uint8_t kBreak2[] = {0xE0, 0xF0, 0x7C, 0xE0, 0xF0, 0x12};
+      static constexpr uint8_t kMake1[] = {0xE0, 0x2A, 0xE0, 0x37};
+      static constexpr uint8_t kBreak1[] = {0xE0, 0xB7, 0xE0, 0xAA};
+      if (s_.set == 1)
+        pressed ? raw(kMake1, 4) : raw(kBreak1, 4);
+      else
+        pressed ? raw(kMake2, 4) : raw(kBreak2, 6);
+    }
     return;
   }
-  if (usage == 0x48) {  // Pause: one sequence on press, nothing on release
+  if (usage == 0x48) {  // Pause / Break
+    if (ctrl) {  // Break: make and break together on press, nothing on release
+      static constexpr uint8_t kBreakKey2[] = {0xE0, 0x7E, 0xE0, 0xF0, 0x7E};
+      static constexpr uint8_t kBreakKey1[] = {0xE0, 0x46, 0xE0, 0xC6};
+      if (pressed) s_.set == 1 ? raw(kBreakKey1, 4) : raw(kBreakKey2, 5);
+      return;
+    }
     static constexpr uint8_t kPause2[] = {0xE1, 0x14, 0x77, 0xE1, 0xF0, 0x14, 0xF0, 0x77};
     static constexpr uint8_t kPause1[] = {0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5};
     if (pressed) s_.set == 1 ? raw(kPause1, 6) : raw(kPause2, 8);
+    return;
+  }
+  if (usage == 0x90 || usage == 0x91) {  // Lang1 (Hangul) F2, Lang2 (Hanja) F1: make only
+    uint8_t b = usage == 0x90 ? 0xF2 : 0xF1;
+    if (pressed) raw(&b, 1);
     return;
   }
   uint8_t code;

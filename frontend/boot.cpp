@@ -9,6 +9,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "bios/fw_cfg.h"
 #include "bios/linux_boot.h"
 #include "cpu/segments.h"
 
@@ -53,6 +54,21 @@ void boot_linux_direct(Machine& m, const std::string& kernel, const std::string&
   for (uint32_t& r : c.r) r = 0;
   c.r[ESI] = b.zero_page;
   c.eip = b.entry;
+}
+
+void boot_linux_fw_cfg(Machine& m, const std::string& kernel, const std::string& initrd,
+                       const std::string& cmdline) {
+  BzImage img = parse_bzimage(read_file(kernel, "kernel"), kernel);
+  std::vector<uint8_t> rd;
+  if (!initrd.empty()) rd = read_file(initrd, "initrd");
+  struct stat st;
+  if (stat(RZ_LINUXBOOT_ROM, &st) != 0)
+    throw std::runtime_error(std::string(RZ_LINUXBOOT_ROM) +
+                             ": option ROM for firmware Linux boot not found (install the "
+                             "qemu-system-data package, or drop -bios for direct boot)");
+  std::vector<uint8_t> rom = read_file(RZ_LINUXBOOT_ROM, "option ROM");
+  publish_linux_fw_cfg(*m.fw_cfg(), img, rd, cmdline, m.mem().ram_size());
+  m.fw_cfg()->add_file("genroms/linuxboot_dma.bin", std::move(rom));
 }
 
 }  // namespace rz

@@ -13,6 +13,12 @@ bool is_linux_kernel(const std::string& path);
 // Direct Linux boot with no firmware: the 32-bit boot protocol entry.
 void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,
                        const std::string& cmdline);
+// Linux boot through the firmware (QEMU's way): kernel, initrd and command line go into
+// fw_cfg, and QEMU's linuxboot_dma.bin option ROM (fw_cfg "genroms/linuxboot_dma.bin"),
+// which SeaBIOS runs, loads and starts them.
+#define RZ_LINUXBOOT_ROM "/usr/share/qemu/linuxboot_dma.bin"
+void boot_linux_fw_cfg(Machine& m, const std::string& kernel, const std::string& initrd,
+                       const std::string& cmdline);
 // Read a whole file; throws std::runtime_error("PATH: reason").
 std::vector<uint8_t> read_file(const std::string& path, const char* what);
 

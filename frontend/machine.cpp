@@ -1,8 +1,10 @@
 // frontend/machine.cpp
 #include "frontend/machine.h"
 
+#include "bios/pc_firmware.h"
 #include "frontend/boot.h"
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <fstream>
@@ -17,6 +19,10 @@ Machine::Machine(const MachineConfig& cfg)
   if (cfg_.pc) {
     PcBoardConfig bc;
     bc.rtc_start_seconds = cfg_.rtc_start_seconds;
+    if (!cfg_.boot_order.empty()) {
+      bc.boot_count = unsigned(std::min<size_t>(cfg_.boot_order.size(), 3));
+      for (unsigned k = 0; k < bc.boot_count; ++k) bc.boot_order[k] = cfg_.boot_order[k];
+    }
     board_ = build_pc_board(ports_, sched_, mem_, bc);
     ack_.board = board_.get();
     cpu_.pic = &ack_;
@@ -35,6 +41,11 @@ Machine::Machine(const MachineConfig& cfg)
       reset_requested_ = true;
       engine_.stop();
     });
+    fw_cfg_ = std::make_unique<FwCfg>(ports_, mem_);
+    PcFirmwareConfig fc;
+    fc.ram_below_4g = mem_.ram_size();
+    fc.sercon_port = board_->com(0) ? 0x3F8 : 0;
+    publish_pc_fw_cfg(*fw_cfg_, fc);
   }
 }
 
@@ -43,6 +54,7 @@ void Machine::set_serial_backend(unsigned n, CharBackend* b) {
 }
 
 void Machine::reset_cpu() {
+  if (board_) board_->complete_reset();
   cpu_.reset();
   engine_.flush();
   if (reset_hook_) reset_hook_();
@@ -67,7 +79,9 @@ void Machine::load_bios_image(std::vector<uint8_t> img, const std::string& name)
 
 void Machine::add_debugcon(uint16_t port, std::function<void(uint8_t)> sink) {
   PortHandler h;
-  h.read = [port](uint16_t, unsigned) -> uint32_t { return port == 0xE9 ? 0xE9 : 0xFF; };
+  // Reads return 0xE9 on any port, as QEMU's debugcon does: SeaBIOS checks for that
+  // value at 0x402 before it writes its log there.
+  h.read = [](uint16_t, unsigned) -> uint32_t { return 0xE9; };
   h.write = [sink](uint16_t, unsigned, uint32_t v) { sink(uint8_t(v)); };
   ports_.map(port, 1, std::move(h), "debugcon");
 }

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "bios/fw_cfg.h"
 #include "cpu/cpu.h"
 #include "devices/bus.h"
+#include "devices/display.h"
 #include "devices/pc_board.h"
 #include "devices/scheduler.h"
 #include "mmu/mmu.h"
@@ -36,6 +38,9 @@ struct MachineConfig {
   bool pc = false;
   // RTC start, seconds since 1970 (host local time by default, fixed under --clock=virtual).
   int64_t rtc_start_seconds = PcBoardConfig::kFixedRtcStart;
+  // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
+  // Empty: the board's default (disk, CD-ROM, floppy).
+  std::vector<uint8_t> boot_order;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
@@ -55,6 +60,13 @@ class Machine : public IoBus {
   void add_exit_device(uint16_t iobase, uint16_t iosize);
 
   PcBoard* board() { return board_.get(); }
+  // The PCI bus of the PC board (nullptr without the board).
+  PciBus* pci() { return board_ ? &board_->pci() : nullptr; }
+  // QEMU's firmware configuration device (ports 0x510-0x51B) of the PC board.
+  FwCfg* fw_cfg() { return fw_cfg_.get(); }
+  // The video device's picture for the SDL window, -screendump and --text-screen
+  // (nullptr when the machine has no display adapter).
+  DisplaySource* display() { return display_; }
   // Serial port n (0 = COM1) back-end; the Machine does not own it.
   void set_serial_backend(unsigned n, CharBackend* b);
   // Keep an object alive as long as the machine (serial back-ends, output files).
@@ -65,6 +77,18 @@ class Machine : public IoBus {
   // protocol without firmware (direct Linux boot) puts the machine back in its entry state,
   // as QEMU's firmware does by loading the kernel again.
   void set_reset_hook(std::function<void()> f) { reset_hook_ = std::move(f); }
+  // Add a poll hook beside the current one (both run; either can stop the run).
+  void add_poll_hook(std::function<bool()> f) {
+    if (!poll_hook_) {
+      poll_hook_ = std::move(f);
+      return;
+    }
+    poll_hook_ = [a = std::move(poll_hook_), b = std::move(f)] {
+      bool stop_a = a();
+      bool stop_b = b();
+      return stop_a || stop_b;
+    };
+  }
 
   // Run until the guest stops the machine.  Returns why.
   StopReason run();
@@ -105,6 +129,8 @@ class Machine : public IoBus {
   PortBus ports_;
   Scheduler sched_;
   std::unique_ptr<PcBoard> board_;
+  std::unique_ptr<FwCfg> fw_cfg_;
+  DisplaySource* display_ = nullptr;
   struct BoardAck : InterruptAck {
     PcBoard* board = nullptr;
     uint8_t acknowledge() override { return board->inta(); }

@@ -3,6 +3,7 @@
 #include "frontend/options.h"
 
 #include <getopt.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,8 @@ namespace {
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp, kMachine, kSerial,
+  kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
+  kDisplay, kName, kFullScreen, kType, kKeys,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -71,6 +74,19 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
       {"serial", required_argument, nullptr, kSerial},
+      {"hda", required_argument, nullptr, kHda},
+      {"hdb", required_argument, nullptr, kHdb},
+      {"hdc", required_argument, nullptr, kHdc},
+      {"hdd", required_argument, nullptr, kHdd},
+      {"cdrom", required_argument, nullptr, kCdrom},
+      {"drive", required_argument, nullptr, kDrive},
+      {"snapshot", no_argument, nullptr, kSnapshot},
+      {"boot", required_argument, nullptr, kBoot},
+      {"display", required_argument, nullptr, kDisplay},
+      {"name", required_argument, nullptr, kName},
+      {"full-screen", no_argument, nullptr, kFullScreen},
+      {"type", required_argument, nullptr, kType},
+      {"keys", required_argument, nullptr, kKeys},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -164,6 +180,43 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         o.serial = arg;
         break;
+      case kHda: case kHdb: case kHdc: case kHdd: case kCdrom: {
+        static const char* const kNames[] = {"-hda", "-hdb", "-hdc", "-hdd", "-cdrom"};
+        IdeDriveSpec d;
+        d.option = kNames[ch - kHda];
+        d.file = arg;
+        d.cdrom = ch == kCdrom;
+        d.read_only = d.cdrom;
+        d.index = ch == kCdrom ? 2 : ch - kHda;
+        if (arg.empty()) {
+          err = d.option + ": expected a file name";
+          return false;
+        }
+        o.drives.push_back(d);
+        break;
+      }
+      case kDrive:
+      case kBoot:
+        try {
+          if (ch == kDrive) o.drives.push_back(parse_drive_spec(arg));
+          else o.machine.boot_order = parse_boot_spec(arg);
+        } catch (const std::runtime_error& e) {
+          err = e.what();
+          return false;
+        }
+        break;
+      case kSnapshot: o.snapshot = true; break;
+      case kDisplay:
+        if (!parse_display_option(arg, o.display, err)) return false;
+        break;
+      case kName: o.display.name = arg; break;
+      case kFullScreen: o.display.full_screen = true; break;
+      case kType:
+        if (!o.keys.add_text(arg, err)) return false;
+        break;
+      case kKeys:
+        if (!o.keys.add_keys(arg, err)) return false;
+        break;
       case kHelp: o.help = true; break;
       case ':':
         err = std::string("option ") + argv[prev] + " needs an argument";
@@ -181,9 +234,23 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
     err = "-initrd needs -kernel";
     return false;
   }
-  if (!o.help && o.bios.empty() && o.kernel.empty()) {
-    err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
+  try {
+    assign_drive_indexes(o.drives);
+  } catch (const std::runtime_error& e) {
+    err = e.what();
     return false;
+  }
+  if (!o.drives.empty() && !o.machine.pc) {
+    err = o.drives.front().option + ": IDE drives need the PC board (not -machine bare)";
+    return false;
+  }
+  if (!o.help && o.bios.empty() && o.kernel.empty()) {
+    if (!o.machine.pc) {
+      err = "nothing to run: give -bios FILE or -kernel FILE (see ringzero --help)";
+      return false;
+    }
+    o.bios = kDefaultBios;  // -machine pc boots SeaBIOS unless -kernel asks for direct boot
+    o.default_bios = true;
   }
   return true;
 }
@@ -194,9 +261,12 @@ void print_help(FILE* f) {
       "\n"
       "Firmware and guest:\n"
       "  -bios FILE              ROM image (64, 128 or 256 KiB) mapped below 4 GiB and 1 MiB;\n"
-      "                          the CPU starts at F000:FFF0\n"
+      "                          the CPU starts at F000:FFF0.  Default with -machine pc and\n"
+      "                          no -kernel: " RZ_DEFAULT_BIOS " (Debian's seabios)\n"
       "  -kernel FILE            Linux bzImage (direct boot, no firmware) or Multiboot (v1)\n"
-      "                          kernel (ELF or a.out-kludge binary)\n"
+      "                          kernel (ELF or a.out-kludge binary); with -bios, a bzImage\n"
+      "                          is booted by the firmware through fw_cfg (QEMU's\n"
+      "                          " RZ_LINUXBOOT_ROM ")\n"
       "  -initrd FILE            initial ramdisk for a Linux kernel\n"
       "  -append STRING          kernel command line\n"
       "  -m MEGABYTES            guest RAM (default 128)\n"
@@ -205,8 +275,38 @@ void print_help(FILE* f) {
       "  -serial stdio|pty|file:PATH|none\n"
       "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
       "\n"
+      "Drives (raw images; IDE on the PIIX3, legacy ports, IRQ 14/15):\n"
+      "  -hda/-hdb/-hdc/-hdd FILE   disk image on IDE index 0-3 (primary master/slave,\n"
+      "                          secondary master/slave); size a multiple of 512 bytes\n"
+      "  -cdrom FILE             CD image (ISO, read-only) on index 2\n"
+      "  -drive file=FILE[,if=ide][,index=N|bus=B,unit=U][,media=disk|cdrom][,format=raw]\n"
+      "         [,readonly=on|off]   a drive, QEMU's syntax (',,' for a comma in FILE)\n"
+      "  -snapshot               disk writes stay in memory; the image files are not changed\n"
+      "  -boot order=LETTERS|LETTERS  boot devices in order, up to three of a (floppy),\n"
+      "                          c (disk), d (CD-ROM), n (network); default: c, d, a\n"
+      "Display and input:\n"
+      "  -display sdl[,scale=smooth|integer][,full-screen=on|off] | none\n"
+      "                          sdl: a window (default when $DISPLAY or $WAYLAND_DISPLAY is\n"
+      "                          set and SDL can open one); smooth scaling keeps the picture's\n"
+      "                          aspect ratio, integer scales by whole pixels; none: headless\n"
+      "                          In the window: a click grabs the mouse, Ctrl+Alt+G releases\n"
+      "                          it, Ctrl+Alt+F toggles fullscreen, closing it powers off\n"
+      "  -full-screen            start the window fullscreen\n"
+      "  -name NAME              machine name shown in the window title\n"
+      "  --type [@SECONDS:]TEXT  type TEXT on the US layout (escapes: \\n Enter, \\t Tab,\n"
+      "                          \\b Backspace, \\e Esc, \\\\ backslash)\n"
+      "  --keys [@SECONDS:]COMBO[,COMBO...]\n"
+      "                          press keys by QEMU sendkey name; a COMBO like ctrl-alt-delete\n"
+      "                          presses left to right and releases in reverse (names: ret\n"
+      "                          esc spc tab backspace ctrl alt shift meta_l menu f1-f24 a-z\n"
+      "                          0-9 up down left right home end pgup pgdn insert delete\n"
+      "                          kp_0-kp_9 kp_enter print sysrq pause minus equal ...)\n"
+      "                          --type and --keys play in command-line order on the virtual\n"
+      "                          clock, 20 ms per key event; @SECONDS starts one at that\n"
+      "                          many seconds after power-on (not before the previous ends)\n"
+      "\n"
       "Debug ports:\n"
-      "  -debugcon stdio|file:PATH        bytes written to port 0xE9\n"
+      "  -debugcon stdio|file:PATH        bytes written to ports 0xE9 and 0x402 (SeaBIOS's log)\n"
       "  -postcodes file:PATH[,port=N]    bytes written to the POST port (default 0x80)\n"
       "  -device isa-debug-exit[,iobase=0xf4,iosize=4]\n"
       "                          a write of V exits with status (V << 1) | 1\n"
@@ -221,7 +321,11 @@ void print_help(FILE* f) {
 }
 
 void setup_machine(Machine& m, const Options& o) {
-  if (!o.debugcon.empty()) m.add_debugcon(0xE9, make_sink(o.debugcon, "-debugcon"));
+  if (!o.debugcon.empty()) {
+    auto sink = make_sink(o.debugcon, "-debugcon");
+    m.add_debugcon(0xE9, sink);
+    m.add_debugcon(0x402, sink);  // QEMU's debugcon port that SeaBIOS logs to
+  }
   if (!o.postcodes.empty()) {
     std::string spec = o.postcodes;
     uint16_t port = 0x80;
@@ -257,9 +361,29 @@ void setup_machine(Machine& m, const Options& o) {
       m.keep(be);
     }
   }
+  if (m.board()) {
+    // The PIIX3 IDE function (01.1) and its drives.  With firmware, SeaBIOS enables it
+    // through PCI; a firmware-less boot turns legacy decoding on at once.
+    m.keep(std::make_shared<PcIde>(m.mem(), m.scheduler(), m.ports(), m.board()->irq_input(14),
+                                   m.board()->irq_input(15), m.pci(), o.drives, o.snapshot,
+                                   o.bios.empty()));
+  }
+  if (!o.keys.actions().empty()) {
+    if (!m.board()) throw std::runtime_error("--keys/--type need the PC board (not -machine bare)");
+    o.keys.schedule(m.scheduler(), m.board()->keyboard());
+  }
   if (o.exit_device) m.add_exit_device(o.exit_iobase, o.exit_iosize);
-  if (!o.bios.empty()) m.load_bios_file(o.bios);
-  if (!o.kernel.empty()) {
+  if (!o.bios.empty()) {
+    if (o.default_bios && access(o.bios.c_str(), R_OK) != 0)
+      throw std::runtime_error(o.bios + ": default firmware not found (install the seabios "
+                               "package, or give -bios FILE or -kernel FILE)");
+    m.load_bios_file(o.bios);
+  }
+  if (!o.kernel.empty() && !o.bios.empty() && m.fw_cfg() && is_linux_kernel(o.kernel)) {
+    // Firmware boots the kernel: SeaBIOS runs QEMU's linuxboot option ROM, which loads
+    // the kernel, initrd and command line from fw_cfg.
+    boot_linux_fw_cfg(m, o.kernel, o.initrd, o.append);
+  } else if (!o.kernel.empty()) {
     if (is_linux_kernel(o.kernel)) {
       boot_linux_direct(m, o.kernel, o.initrd, o.append);
       // No firmware to start the kernel after a reset (reboot): load and enter it again.
@@ -269,6 +393,7 @@ void setup_machine(Machine& m, const Options& o) {
     } else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
     else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
   }
+  setup_display(m, o.display);
 }
 
 void finish_machine(Machine&, const Options&) { std::fflush(stdout); }

@@ -6,13 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "devices/ide_config.h"
+#include "frontend/display_setup.h"
+#include "frontend/keys.h"
 #include "frontend/machine.h"
 
 namespace rz {
 
+#define RZ_DEFAULT_BIOS "/usr/share/seabios/bios-256k.bin"
+inline constexpr const char* kDefaultBios = RZ_DEFAULT_BIOS;
+
 struct Options {
   MachineConfig machine;
   std::string bios;
+  bool default_bios = false;  // `bios` is kDefaultBios because none was given
   std::string kernel;
   std::string append;
   std::string initrd;
@@ -21,6 +28,10 @@ struct Options {
   std::string serial = "none";  // COM1: "stdio", "file:PATH", "none"
   bool exit_device = false;
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;
+  std::vector<IdeDriveSpec> drives;  // -hda..-hdd, -cdrom, -drive
+  bool snapshot = false;             // writes to disk images stay in memory
+  DisplayOptions display;  // -display, -name, -full-screen
+  KeyScript keys;          // --keys and --type, in command-line order
   bool stats = false;
   bool help = false;
 };

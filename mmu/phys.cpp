@@ -92,35 +92,39 @@ const PhysMem::Shadow* PhysMem::find_shadow(uint32_t paddr) const {
 
 uint8_t* PhysMem::page_for_read(uint32_t paddr) {
   paddr &= ~0xFFFu;
-  if (const Shadow* s = find_shadow(paddr); s && s->read_ram && paddr < ram_size_)
-    return ram_.get() + paddr;
+  const Shadow* s = find_shadow(paddr);
+  if (s && s->read_ram && paddr < ram_size_) return ram_.get() + paddr;
   if (const Region* r = find(paddr)) {
     if (r->host) return r->host + (paddr - r->base);
     if (r->rom.empty()) return nullptr;
     return const_cast<uint8_t*>(r->rom.data()) + (paddr - r->base);
   }
+  // Shadow RAM with reads disabled and nothing on the ROM/ISA side: reads float (slow path).
+  if (s) return nullptr;
   return paddr < ram_size_ ? ram_.get() + paddr : nullptr;
 }
 
 uint8_t* PhysMem::page_for_write(uint32_t paddr) {
   paddr &= ~0xFFFu;
   if (const Shadow* s = find_shadow(paddr)) {
-    // A shadowed page is writable through the fast path only when reads also see RAM.
+    // A shadowed page is writable through the fast path only when reads also see RAM;
+    // with writes disabled they go to the ROM/ISA side (slow path).
     if (s->write_ram && s->read_ram && paddr < ram_size_) return ram_.get() + paddr;
-    if (s->write_ram != s->read_ram) return nullptr;
+    return nullptr;
   }
   if (const Region* r = find(paddr)) return r->host ? r->host + (paddr - r->base) : nullptr;
   return paddr < ram_size_ ? ram_.get() + paddr : nullptr;
 }
 
 uint8_t PhysMem::read8(uint32_t paddr) {
-  if (const Shadow* s = find_shadow(paddr); s && s->read_ram && paddr < ram_size_)
-    return ram_[paddr];
+  const Shadow* s = find_shadow(paddr);
+  if (s && s->read_ram && paddr < ram_size_) return ram_[paddr];
   if (const Region* r = find(paddr)) {
     if (r->host) return r->host[paddr - r->base];
     if (!r->rom.empty()) return r->rom[paddr - r->base];
     return r->mmio.read ? uint8_t(r->mmio.read(paddr - r->base, 1)) : 0xFF;
   }
+  if (s) return 0xFF;  // shadow reads disabled and no ROM: nothing answers on ISA
   return paddr < ram_size_ ? ram_[paddr] : 0xFF;
 }
 
@@ -131,7 +135,12 @@ void PhysMem::write8(uint32_t paddr, uint8_t v) {
       ram_[paddr] = v;
       return;
     }
-    if (find(paddr)) return;  // write-protected shadow area over ROM
+    // Writes disabled: they go to the ROM/ISA side (a device-memory region takes them,
+    // ROM drops them); they never reach the shadow RAM.
+    const Region* r = find(paddr);
+    if (r && r->host) r->host[paddr - r->base] = v;
+    else if (r && r->rom.empty() && r->mmio.write) r->mmio.write(paddr - r->base, 1, v);
+    return;
   }
   if (const Region* r = find(paddr)) {
     if (r->host) r->host[paddr - r->base] = v;

@@ -46,7 +46,8 @@ class Case:
 
 
 CASES = {
-    "no_args": Case([], ["-bios", "-kernel"]),
+    # With -machine pc (the default) no arguments boot SeaBIOS; a bare machine needs an image.
+    "bare_no_image": Case(["-machine", "bare"], ["-bios", "-kernel"]),
     "unknown_option": Case(["-bios", "{dir}/rom.bin", "-frobnicate"], ["-frobnicate"],
                            {"rom.bin": bytes(65536)}),
     "bad_timeout": Case(["-kernel", "k", "-timeout", "soon"], ["-timeout", "soon"]),
@@ -79,6 +80,15 @@ CASES = {
                            {"k": b"\x00" * 64 + mb_header(0x00000002) + bytes(256)}),
     "debugcon_bad_path": Case(["-kernel", "{dir}/k", "-debugcon", "file:{dir}/no/such/dir/out"],
                               ["{dir}/no/such/dir/out"], {"k": aout_kernel()}),
+    "bad_display": Case(["-kernel", "k", "-display", "gtk"], ["-display", "'gtk'"]),
+    "bad_display_property": Case(["-kernel", "k", "-display", "sdl,scale=huge"],
+                                 ["-display", "scale=huge"]),
+    "bad_key_name": Case(["-kernel", "k", "--keys", "ctrl-alt-del"], ["--keys", "'del'"]),
+    "bad_key_time": Case(["-kernel", "k", "--keys", "@soon:ret"], ["--keys", "@soon:ret"]),
+    "bad_type_char": Case(["-kernel", "k", "--type", "caf\u00e9"], ["--type", "0xc3"]),
+    "bad_type_escape": Case(["-kernel", "k", "--type", "a\\q"], ["--type", "\\q"]),
+    "keys_without_board": Case(["-machine", "bare", "-bios", "{dir}/rom.bin", "--keys", "esc"],
+                               ["--keys", "-machine bare"], {"rom.bin": bytes(65536)}),
 }
 
 
