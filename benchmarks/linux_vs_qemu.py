@@ -76,6 +76,9 @@ def main():
     for _ in range(a.runs):
         for name, cmd in (("ringzero", rz), ("qemu", qemu)):
             res[name].append(one_run(cmd))
+            b, w, m = res[name][-1]
+            print(f"  run {len(res[name])} {name}: boot {b:.2f} s, workload {w:.2f} s, "
+                  f"max RSS {m:.0f} MiB", flush=True)
     print(f"runs each: {a.runs} (medians; workload: {WORKLOAD})")
     med = {}
     for name in res:

@@ -16,6 +16,11 @@ constexpr uint32_t kCpuidSignature = 0x0633;
 // Highest basic leaf of a Pentium II.
 constexpr uint32_t kCpuidMaxLeaf = 2;
 
+// The microcode update revision CPUID.1 loads into IA32_BIOS_SIGN_ID[63:32] (SDM vol. 3
+// 10.11 "Microcode update facilities").  ringzero has no microcode to update: no update is
+// ever loaded, and a processor without a loaded update reports revision 0.
+constexpr uint32_t kMicrocodeRevision = 0;
+
 // CPUID.1:EDX, built from the feature table.
 uint32_t cpuid_features_edx();
 

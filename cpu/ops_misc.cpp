@@ -102,11 +102,15 @@ void ud2(Cpu& c, const Insn&) { raise_ud(c); }
 // ---- CPUID, RDTSC ---------------------------------------------------------------------------
 
 void cpuid(Cpu& c, const Insn&) {
-  CpuidResult r = cpuid_query(c.r[EAX]);
+  const uint32_t leaf = c.r[EAX];
+  CpuidResult r = cpuid_query(leaf);
   c.r[EAX] = r.eax;
   c.r[EBX] = r.ebx;
   c.r[ECX] = r.ecx;
   c.r[EDX] = r.edx;
+  // CPUID leaf 1 loads the microcode update signature into IA32_BIOS_SIGN_ID[63:32]; this is
+  // how software reads the revision (write 0 to MSR 8Bh, CPUID(1), RDMSR 8Bh).
+  if (leaf == 1) c.bios_sign_id = uint64_t(kMicrocodeRevision) << 32;
 }
 
 // RDTSC: #GP(0) when CR4.TSD is set and CPL > 0 (V86 mode runs at CPL 3).

@@ -18,6 +18,10 @@ constexpr uint32_t kCr0Defined = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR
 constexpr uint32_t kCr4Allowed =
     CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 
+// The microcode update MSRs of the P6 family (SDM vol. 3 10.11): IA32_BIOS_UPDT_TRIG (79h,
+// write-only) takes the linear address of an update block; IA32_BIOS_SIGN_ID (8Bh) holds the
+// loaded update's revision in bits 63:32 after CPUID(1).
+constexpr uint32_t kMsrBiosUpdtTrig = 0x79, kMsrBiosSignId = 0x8B;
 constexpr uint32_t kMsrTsc = 0x10, kMsrSysenterCs = 0x174, kMsrSysenterEsp = 0x175,
                    kMsrSysenterEip = 0x176;
 constexpr uint32_t kDr6Bd = 1u << 13, kDr7Gd = 1u << 13;
@@ -113,7 +117,8 @@ void rdmsr(Cpu& c, const Insn&) {
     case kMsrSysenterCs: v = c.sysenter_cs; break;
     case kMsrSysenterEsp: v = c.sysenter_esp; break;
     case kMsrSysenterEip: v = c.sysenter_eip; break;
-    default: raise_gp0(c);
+    case kMsrBiosSignId: v = c.bios_sign_id; break;
+    default: raise_gp0(c);  // including IA32_BIOS_UPDT_TRIG, which is write-only
   }
   c.r[EAX] = uint32_t(v);
   c.r[EDX] = uint32_t(v >> 32);
@@ -128,6 +133,13 @@ void wrmsr(Cpu& c, const Insn&) {
     case kMsrSysenterCs: c.sysenter_cs = lo; break;
     case kMsrSysenterEsp: c.sysenter_esp = lo; break;
     case kMsrSysenterEip: c.sysenter_eip = lo; break;
+    // Software writes 0 here before CPUID(1) so that a stale value cannot be mistaken for
+    // the revision; the register takes the whole 64-bit value.
+    case kMsrBiosSignId: c.bios_sign_id = (uint64_t(c.r[EDX]) << 32) | lo; break;
+    // An update trigger: the processor checks the update block's header and checksum against
+    // its signature and loads it only if they match.  No update applies to ringzero (there is
+    // no microcode), so, like a processor rejecting an update, nothing changes and no fault.
+    case kMsrBiosUpdtTrig: break;
     default: raise_gp0(c);
   }
 }

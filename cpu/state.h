@@ -94,6 +94,7 @@ struct CpuState {
   // Model-specific registers that exist.
   uint64_t tsc_offset = 0;
   uint32_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
+  uint64_t bios_sign_id = 0;  // IA32_BIOS_SIGN_ID (8Bh): microcode revision in bits 63:32
   uint64_t apic_base = 0;
   uint64_t mtrr_def_type = 0;
 

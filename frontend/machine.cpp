@@ -67,6 +67,7 @@ void Machine::reset_cpu() {
   if (board_) board_->complete_reset();
   cpu_.reset();
   engine_.flush();
+  if (reset_hook_) reset_hook_();
 }
 
 Machine::~Machine() = default;

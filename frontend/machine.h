@@ -81,6 +81,10 @@ class Machine : public IoBus {
   void keep(std::shared_ptr<void> p) { owned_.push_back(std::move(p)); }
   // Polled between slices: returning true stops the run (e.g. Ctrl-A x on the console).
   void set_poll_hook(std::function<bool()> f) { poll_hook_ = std::move(f); }
+  // Called after every CPU reset of the run (reboot, triple fault without -no-reboot): a boot
+  // protocol without firmware (direct Linux boot) puts the machine back in its entry state,
+  // as QEMU's firmware does by loading the kernel again.
+  void set_reset_hook(std::function<void()> f) { reset_hook_ = std::move(f); }
   // Add a poll hook beside the current one (both run; either can stop the run).
   void add_poll_hook(std::function<bool()> f) {
     if (!poll_hook_) {
@@ -141,6 +145,7 @@ class Machine : public IoBus {
     uint8_t acknowledge() override { return board->inta(); }
   } ack_;
   std::function<bool()> poll_hook_;
+  std::function<void()> reset_hook_;
   std::vector<std::shared_ptr<void>> owned_;
   bool reset_requested_ = false;
   void reset_cpu();

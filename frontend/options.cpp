@@ -454,8 +454,13 @@ void setup_machine(Machine& m, const Options& o) {
     // the kernel, initrd and command line from fw_cfg.
     boot_linux_fw_cfg(m, o.kernel, o.initrd, o.append);
   } else if (!o.kernel.empty()) {
-    if (is_linux_kernel(o.kernel)) boot_linux_direct(m, o.kernel, o.initrd, o.append);
-    else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
+    if (is_linux_kernel(o.kernel)) {
+      boot_linux_direct(m, o.kernel, o.initrd, o.append);
+      // No firmware to start the kernel after a reset (reboot): load and enter it again.
+      m.set_reset_hook([&m, k = o.kernel, rd = o.initrd, a = o.append] {
+        boot_linux_direct(m, k, rd, a);
+      });
+    } else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
     else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
   }
   setup_display(m, o.display);

@@ -9,6 +9,7 @@ PKGS=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   nasm gcc-multilib python3
   seabios qemu-system-x86
+  cpio syslinux syslinux-common isolinux xorriso mtools dosfstools e2fsprogs memtest86+
 )
 
 missing=()

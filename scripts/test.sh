@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build-linux-guest.sh
+scripts/build-disk-images.sh
 jobs=$(nproc)
 
 echo "== release build and tests"

@@ -1,0 +1,12 @@
+// tests/linux/cpuid_features.cpp: print CPUID.1:EDX as ringzero's CPUID code computes it, so
+// the Linux boot test derives the /proc/cpuinfo flags it expects from the emulator's own
+// feature table (cpu/cpuid.cpp) rather than from a recorded run.
+#include <cstdio>
+
+#include "cpu/cpuid.h"
+
+int main() {
+  const rz::CpuidResult r = rz::cpuid_query(1);
+  std::printf("%08x\n", r.edx);
+  return 0;
+}
