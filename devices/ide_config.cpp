@@ -95,9 +95,10 @@ IdeDriveSpec parse_drive_spec(const std::string& value) {
   return d;
 }
 
-std::vector<uint8_t> parse_boot_spec(const std::string& value) {
+std::vector<uint8_t> parse_boot_spec(const std::string& value, unsigned* menu_ms) {
   const char* opt = "-boot";
   std::string order;
+  bool menu_given = false;
   bool bare = value.find('=') == std::string::npos;
   if (bare) {
     order = value;
@@ -108,11 +109,15 @@ std::vector<uint8_t> parse_boot_spec(const std::string& value) {
       } else if (k == "menu") {
         bool b;
         if (!parse_bool(v, b)) bad(opt, "menu must be on or off, got '" + v + "'");
+        menu_given = true;
+        // SeaBIOS's own default wait (etc/boot-menu-wait), as QEMU gives it.
+        if (menu_ms) *menu_ms = b ? 2500 : 0;
       } else {
         bad(opt, "unknown property '" + k + "' (supported: order=, menu=)");
       }
     }
   }
+  if (order.empty() && menu_given) return {};  // -boot menu=on: the default order
   if (order.empty()) bad(opt, "empty boot order '" + value + "'");
   if (order.size() > 3) bad(opt, "at most three boot devices, got '" + order + "'");
   std::vector<uint8_t> codes;

@@ -33,10 +33,11 @@ struct IdeDriveSpec {
 // with a message starting "-drive: ".
 IdeDriveSpec parse_drive_spec(const std::string& value);
 // "-boot": "order=LETTERS" or just "LETTERS" (a floppy, c hard disk, d CD-ROM, n network),
-// at most three, no repeats; optional ",menu=on|off" is accepted and ignored.  Returns
-// the CMOS boot device codes SeaBIOS reads from 3Dh/38h (1 floppy, 2 disk, 3 CD, 4
-// network).  Throws std::runtime_error with a message starting "-boot: ".
-std::vector<uint8_t> parse_boot_spec(const std::string& value);
+// at most three, no repeats; optional ",menu=on|off" sets *menu_ms (SeaBIOS's ESC/F12
+// boot menu wait, 2500 ms, or 0); "menu=on" alone keeps the default order.  Returns the
+// CMOS boot device codes SeaBIOS reads from 3Dh/38h (1 floppy, 2 disk, 3 CD, 4 network),
+// empty for the default order.  Throws std::runtime_error with a message starting "-boot: ".
+std::vector<uint8_t> parse_boot_spec(const std::string& value, unsigned* menu_ms = nullptr);
 // Fill in missing indexes and check for clashes (throws "OPTION: index N is already used
 // by OPTION2" / "no free IDE index").
 void assign_drive_indexes(std::vector<IdeDriveSpec>& drives);

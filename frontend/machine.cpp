@@ -45,6 +45,7 @@ Machine::Machine(const MachineConfig& cfg)
     PcFirmwareConfig fc;
     fc.ram_below_4g = mem_.ram_size();
     fc.sercon_port = board_->com(0) ? 0x3F8 : 0;
+    fc.boot_menu_timeout_ms = cfg_.boot_menu_ms;
     publish_pc_fw_cfg(*fw_cfg_, fc);
     // The stdvga decodes the legacy VGA ports and window from power-on, as PCI VGA
     // adapters do; the LFB and ROM BARs appear when the firmware assigns them.

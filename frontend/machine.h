@@ -46,6 +46,8 @@ struct MachineConfig {
   // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
   // Empty: the board's default (disk, CD-ROM, floppy).
   std::vector<uint8_t> boot_order;
+  // -boot menu=on: SeaBIOS offers its boot menu (ESC/F12) for this many ms; 0: no menu.
+  unsigned boot_menu_ms = 0;
 };
 
 enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };

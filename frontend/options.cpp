@@ -249,7 +249,8 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       case kBoot:
         try {
           if (ch == kDrive) o.drives.push_back(parse_drive_spec(arg));
-          else o.machine.boot_order = parse_boot_spec(arg);
+          else if (auto order = parse_boot_spec(arg, &o.machine.boot_menu_ms); !order.empty())
+            o.machine.boot_order = std::move(order);
         } catch (const std::runtime_error& e) {
           err = e.what();
           return false;
@@ -350,6 +351,7 @@ void print_help(FILE* f) {
       "  -snapshot               disk writes stay in memory; the image files are not changed\n"
       "  -boot order=LETTERS|LETTERS  boot devices in order, up to three of a (floppy),\n"
       "                          c (disk), d (CD-ROM), n (network); default: c, d, a\n"
+      "  -boot [order=LETTERS,]menu=on  SeaBIOS offers its boot menu (press ESC or F12)\n"
       "Display and input:\n"
       "  -display sdl[,scale=smooth|integer][,full-screen=on|off] | none\n"
       "                          sdl: a window (default when $DISPLAY or $WAYLAND_DISPLAY is\n"

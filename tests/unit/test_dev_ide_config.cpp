@@ -57,6 +57,13 @@ TEST(DevIdeConfig, BootSpecs) {
   EXPECT_EQ(parse_boot_spec("d"), (std::vector<uint8_t>{3}));
   EXPECT_EQ(parse_boot_spec("a"), (std::vector<uint8_t>{1}));
   EXPECT_EQ(parse_boot_spec("order=dc,menu=on"), (std::vector<uint8_t>{3, 2}));
+  unsigned menu_ms = 7;
+  EXPECT_EQ(parse_boot_spec("order=c,menu=off", &menu_ms), (std::vector<uint8_t>{2}));
+  EXPECT_EQ(menu_ms, 0u);
+  EXPECT_TRUE(parse_boot_spec("menu=on", &menu_ms).empty());  // default order
+  EXPECT_EQ(menu_ms, 2500u);
+  EXPECT_EQ(error_of([] { parse_boot_spec("menu=maybe"); }),
+            "-boot: menu must be on or off, got 'maybe'");
   EXPECT_EQ(error_of([] { parse_boot_spec("z"); }), "-boot: unknown boot device 'z' in 'z' (a, c, d or n)");
   EXPECT_EQ(error_of([] { parse_boot_spec("order=cdan"); }), "-boot: at most three boot devices, got 'cdan'");
   EXPECT_EQ(error_of([] { parse_boot_spec("cc"); }), "-boot: boot device 'c' appears twice in 'cc'");
