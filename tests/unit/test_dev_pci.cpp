@@ -140,7 +140,7 @@ TEST(DevPci, BarSizing) {
   EXPECT_EQ(r.rd(3, 0x10), 0x00000001u);  // I/O BAR: bit 0 set
   EXPECT_EQ(r.rd(3, 0x14), 0x00000000u);  // 32-bit non-prefetchable memory
   EXPECT_EQ(r.rd(3, 0x18), 0x00000008u);  // prefetchable memory
-  EXPECT_EQ(r.rd(3, 0x1C), 0x00000000u);  // BAR3 not implemented
+  EXPECT_EQ(r.rd(3, 0x1C), 0x00000000u);  // undeclared BAR: hardwired to 0 (PCI 2.1 6.2.5.1)
   for (unsigned reg = 0x10; reg <= 0x24; reg += 4) r.wr(3, reg, 0xFFFFFFFFu);
   r.wr(3, 0x30, 0xFFFFFFFEu);  // ROM BAR sizing keeps the enable bit clear
   EXPECT_EQ(r.rd(3, 0x10), 0xFFFFFFE1u);  // 32 ports
