@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -23,7 +24,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen,
+  kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen, kTextScreenAt,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
   kDisplay, kName, kFullScreen, kType, kKeys, kFda, kFdb,
 };
@@ -98,6 +99,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"vga", required_argument, nullptr, kVga},
       {"screendump", required_argument, nullptr, kScreendump},
       {"text-screen", no_argument, nullptr, kTextScreen},
+      {"text-screen-at", required_argument, nullptr, kTextScreenAt},
       {"hda", required_argument, nullptr, kHda},
       {"hdb", required_argument, nullptr, kHdb},
       {"hdc", required_argument, nullptr, kHdc},
@@ -222,6 +224,16 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         o.screendump = arg;
         break;
       case kTextScreen: o.text_screen = true; break;
+      case kTextScreenAt: {
+        char* end = nullptr;
+        double v = std::strtod(arg.c_str(), &end);
+        if (arg.empty() || !end || *end || !(v >= 0 && v <= 1e9)) {
+          err = "--text-screen-at: expected seconds after power-on, got '" + arg + "'";
+          return false;
+        }
+        o.text_screen_at.push_back(int64_t(v * 1e9 + 0.5));
+        break;
+      }
       case kFda:
       case kFdb:
         if (arg.empty()) {
@@ -285,8 +297,10 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
     err = "-initrd needs -kernel";
     return false;
   }
-  if ((!o.screendump.empty() || o.text_screen) && !(o.machine.pc && o.machine.vga)) {
-    err = std::string(o.text_screen ? "--text-screen" : "-screendump") +
+  if ((!o.screendump.empty() || o.text_screen || !o.text_screen_at.empty()) &&
+      !(o.machine.pc && o.machine.vga)) {
+    err = std::string(o.text_screen ? "--text-screen"
+                      : !o.text_screen_at.empty() ? "--text-screen-at" : "-screendump") +
           ": the machine has no display (-vga none or -machine bare)";
     return false;
   }
@@ -386,6 +400,9 @@ void print_help(FILE* f) {
       "  --stats                 print instruction, block, TLB and privilege-class counts\n"
       "  -screendump FILE.png    write the display's picture as PNG when the run ends\n"
       "  --text-screen           print the display's text page to stdout when the run ends\n"
+      "  --text-screen-at SECONDS\n"
+      "                          print it at SECONDS after power-on (repeatable; the clock of\n"
+      "                          --keys @SECONDS), after a line '--- text screen at S s ---'\n"
       "  --help                  this text\n",
       f);
 }
@@ -466,6 +483,13 @@ void setup_machine(Machine& m, const Options& o) {
     else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
   }
   setup_display(m, o.display);
+  for (int64_t at : o.text_screen_at) {
+    Scheduler& sched = m.scheduler();
+    sched.schedule_at(sched.now() + at, [&m, at] {
+      std::printf("--- text screen at %g s ---\n", double(at) / 1e9);
+      if (m.display()) print_text_screen(*m.display(), stdout);
+    });
+  }
 }
 
 void finish_machine(Machine& m, const Options& o) {

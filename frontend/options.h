@@ -36,6 +36,7 @@ struct Options {
   bool stats = false;
   std::string screendump;    // -screendump FILE.png: the picture when the run ends
   bool text_screen = false;  // --text-screen: print the text page when the run ends
+  std::vector<int64_t> text_screen_at;  // --text-screen-at S: print it S s after power-on (ns)
   bool help = false;
 };
 

@@ -4,7 +4,9 @@
 # virtual clock with no boot device, then --text-screen prints the VGA text page and
 # -screendump writes the picture.  The SeaBIOS banner must be the first line of the text
 # page (it reaches the screen only through the VGA BIOS's INT 10h), the boot attempts must
-# follow, and the PNG must be the 720x400 picture of 80x25 text.
+# follow, and the PNG must be the 720x400 picture of 80x25 text.  A second run prints the
+# page during the run with --text-screen-at: empty 100 ns after power-on (the firmware has
+# not written it yet), the banner and the failed boot attempts 2 s in.
 import argparse
 import os
 import struct
@@ -45,11 +47,36 @@ def main():
     print(p.stdout)
     if p.stderr.strip():
         print("stderr: " + p.stderr.strip())
+    problems += text_screen_at(a)
     for pr in problems:
         print("FAIL: " + pr)
     if not problems:
         print("PASS: SeaBIOS banner and boot messages on the VGA text screen; 720x400 screendump")
     return 1 if problems else 0
+
+
+def text_screen_at(a):
+    """--text-screen-at S (twice): each page after its header line, in time order."""
+    cmd = [a.emulator, "--clock=virtual", "-timeout", a.timeout, "--text-screen-at", "2",
+           "--text-screen-at", "0.0000001"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    print("ringzero " + " ".join(cmd[1:]) + " -> exit %d" % p.returncode)
+    print(p.stdout)
+    lines = p.stdout.splitlines()
+    problems = []
+    heads = [i for i, l in enumerate(lines) if l.startswith("--- text screen at ")]
+    if [lines[i] for i in heads] != ["--- text screen at 1e-07 s ---", "--- text screen at 2 s ---"]:
+        return ["--text-screen-at: expected the headers for 1e-07 s then 2 s, got %r"
+                % [lines[i] for i in heads]]
+    early, late = lines[heads[0] + 1:heads[1]], lines[heads[1] + 1:]
+    # The CRTC is not programmed yet either, so the page may have no rows at all.
+    if any(l.strip() for l in early):
+        problems.append("--text-screen-at 1e-07: expected only blank lines, got %r" % early)
+    if len(late) != 25 or not late[0].startswith("SeaBIOS (version"):
+        problems.append("--text-screen-at 2: expected 25 lines starting with the banner")
+    if not any("No bootable device" in l for l in late):
+        problems.append("--text-screen-at 2: no 'No bootable device' line")
+    return problems
 
 
 if __name__ == "__main__":
