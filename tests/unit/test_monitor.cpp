@@ -65,8 +65,8 @@ TEST(Monitor, PhysicalDumpFormats) {
   f.poke32(0x2004, 0x00216948);
   EXPECT_EQ(f.run("xp /4xb 0x2000"), "0000000000002000: 0x11 0x22 0xff 0x44\n");
   EXPECT_EQ(f.run("xp/2xw 0x2000"), "0000000000002000: 0x44ff2211 0x00216948\n");
-  EXPECT_EQ(f.run("xp /2dh 0x2002"), "0000000000002002:    17663  26952\n");
-  EXPECT_EQ(f.run("xp /1db 0x2002"), "0000000000002002:   -1\n");
+  EXPECT_EQ(f.run("xp /2dh 0x2002"), "0000000000002002: 17663 26952\n");
+  EXPECT_EQ(f.run("xp /1db 0x2002"), "0000000000002002:  -1\n");
   EXPECT_EQ(f.run("xp /3c 0x2004"), "0000000000002004: 'H' 'i' '!'\n");
   EXPECT_EQ(f.run("xp /1xg 0x2000"), "0000000000002000: 0x0021694844ff2211\n");
   // Eight bytes per line for bytes, 16 for wider items; the size sticks (QEMU's rule).
@@ -128,7 +128,7 @@ TEST(Monitor, LinearDumpWalksThePageTablesWithoutSideEffects) {
 
 TEST(Monitor, LineEditorAndUnknownCommands) {
   MonitorFixture f;
-  const std::string typed = "inf\x7fo  st\x1b[Datus\r\n";  // backspace, a cursor key, CR LF
+  const std::string typed = "infx\x7fo  st\x1b[Datus\r\n";  // backspace, a cursor key, CR LF
   f.mon->feed(reinterpret_cast<const uint8_t*>(typed.data()), typed.size());
   std::string s(f.io.output.begin(), f.io.output.end());
   EXPECT_EQ(s, "VM status: running\n(ringzero) ");
