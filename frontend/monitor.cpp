@@ -79,11 +79,12 @@ const Monitor::Command Monitor::kCommands[] = {
     {"quit", "", "quit the emulator", &Monitor::cmd_quit},
 };
 
-Monitor::Monitor(Machine& m, CharBackend& io, bool echo) : m_(m), io_(io), echo_(echo) {}
+Monitor::Monitor(Machine& m, CharBackend& io, bool echo, bool crlf)
+    : m_(m), io_(io), echo_(echo), crlf_(crlf) {}
 
 void Monitor::out(const std::string& s) {
   for (char ch : s) {
-    if (ch == '\n' && echo_) io_.write('\r');
+    if (ch == '\n' && crlf_) io_.write('\r');
     io_.write(uint8_t(ch));
   }
 }

@@ -20,9 +20,10 @@ class Machine;
 
 class Monitor {
  public:
-  // `echo`: the back-end is a raw terminal, so the monitor echoes what is typed and ends
-  // lines with CR LF (false for a pipe or a terminal in canonical mode).
-  Monitor(Machine& m, CharBackend& io, bool echo);
+  // `echo`: the back-end is a raw terminal, so the monitor echoes what is typed and edits
+  // the line itself (false for a pipe or a terminal in canonical mode).  `crlf`: end output
+  // lines with CR LF (a terminal without output processing, such as a raw pseudo-terminal).
+  Monitor(Machine& m, CharBackend& io, bool echo, bool crlf = false);
 
   // Print the banner and the first prompt (once; later calls print the prompt again).
   void greet();
@@ -66,6 +67,7 @@ class Monitor {
   Machine& m_;
   CharBackend& io_;
   bool echo_;
+  bool crlf_;
   bool greeted_ = false;
   bool quit_ = false;
   std::string line_;

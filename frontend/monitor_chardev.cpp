@@ -68,7 +68,8 @@ void setup_monitor(Machine& m, const std::string& monitor, bool serial_mux) {
   if (serial_mux) {
     if (!m.board()) throw std::runtime_error("-serial needs the PC board (not -machine bare)");
     auto mux = std::make_shared<TerminalMux>();
-    auto mon = std::make_shared<Monitor>(m, mux->monitor(), mux->raw());
+    // The terminal keeps output processing (OPOST) in raw mode: "\n" is enough.
+    auto mon = std::make_shared<Monitor>(m, mux->monitor(), mux->raw(), /*crlf=*/false);
     m.set_serial_backend(0, &mux->serial());
     mux->on_switch([p = mon.get()](bool to_monitor) {
       if (to_monitor) p->greet();
@@ -94,7 +95,8 @@ void setup_monitor(Machine& m, const std::string& monitor, bool serial_mux) {
   } else {
     throw std::runtime_error("-monitor: expected stdio, pty or none, got '" + monitor + "'");
   }
-  auto mon = std::make_shared<Monitor>(m, *io, echo);
+  // A raw pseudo-terminal has no output processing either: the monitor ends lines with CR LF.
+  auto mon = std::make_shared<Monitor>(m, *io, echo, /*crlf=*/echo);
   mon->greet();
   m.add_poll_hook([p = mon.get()] { return p->poll(); });
   m.keep(io);

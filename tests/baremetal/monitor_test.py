@@ -14,12 +14,15 @@
 #                monitor (info status answers), Ctrl-A c again gives COM1 back and a key
 #                typed there reaches the guest through SeaBIOS's serial console input;
 #                Ctrl-A h lists the keys; Ctrl-A x quits with status 0.
+#   case pty:    -monitor pty: the pseudo-terminal is named on stderr; the monitor there
+#                echoes, edits (backspace) and ends lines with CR LF; quit exits 0.
 #   case determinism: an unused -monitor stdio changes nothing: two --stats runs of
 #                3 virtual seconds, with and without it, retire the same instructions.
 import argparse
 import os
 import queue
 import re
+import select
 import struct
 import subprocess
 import sys
@@ -234,6 +237,50 @@ def case_mux(emulator, d, disk, problems):
         problems.append("mux: exit status %r after Ctrl-A x (stderr %r)" % (rc, err))
 
 
+def case_pty(emulator, d, disk, problems):
+    """-monitor pty: the path is announced on stderr; on the raw pseudo-terminal the monitor
+    echoes what is typed and ends lines with CR LF."""
+    p = subprocess.Popen([emulator, "-m", "32", "--clock=virtual", "-display", "none", "-hda", disk,
+                          "-monitor", "pty"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    fd = None
+    try:
+        line = p.stderr.readline().decode("latin-1")
+        m = re.match(r"ringzero: monitor on (/dev/pts/\d+)$", line.strip())
+        if not m:
+            problems.append("pty: first stderr line %r does not name the pseudo-terminal" % line)
+            return
+        fd = os.open(m.group(1), os.O_RDWR | os.O_NOCTTY)
+
+        def read_until(text, timeout=30):
+            got, end = b"", time.time() + timeout
+            while text.encode() not in got and time.time() < end:
+                r, _, _ = select.select([fd], [], [], 0.1)
+                if r:
+                    got += os.read(fd, 4096)
+            return got.decode("latin-1")
+
+        got = read_until(PROMPT)
+        if not got.endswith("for more information\r\n" + PROMPT):
+            problems.append("pty: banner %r" % got)
+        os.write(fd, b"info stz\x7fatus\r")
+        got = read_until("\n" + PROMPT)
+        if got != "info stz\b \batus\r\nVM status: running\r\n" + PROMPT:
+            problems.append("pty: 'info status' with a backspace gave %r" % got)
+        os.write(fd, b"quit\r")
+        rc = p.wait(timeout=30)
+        if rc != 0:
+            problems.append("pty: exit status %d after quit" % rc)
+    except subprocess.TimeoutExpired:
+        problems.append("pty: ringzero did not exit after quit")
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 def case_determinism(emulator, d, disk, problems):
     counts = []
     for extra in ([], ["-monitor", "stdio"]):
@@ -254,14 +301,14 @@ def case_determinism(emulator, d, disk, problems):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--emulator", required=True)
-    ap.add_argument("--case", choices=["stdio", "mux", "determinism"], default="stdio")
+    ap.add_argument("--case", choices=["stdio", "mux", "pty", "determinism"], default="stdio")
     a = ap.parse_args()
     problems = []
     with tempfile.TemporaryDirectory() as d:
         disk = os.path.join(d, "disk.img")
         with open(disk, "wb") as f:
             f.write(boot_sector())
-        {"stdio": case_stdio, "mux": case_mux, "determinism": case_determinism}[a.case](
+        {"stdio": case_stdio, "mux": case_mux, "pty": case_pty, "determinism": case_determinism}[a.case](
             a.emulator, d, disk, problems)
     for p in problems:
         print("FAIL: " + p)

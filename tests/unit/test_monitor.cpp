@@ -143,7 +143,7 @@ TEST(Monitor, LineEditorAndUnknownCommands) {
 
 TEST(Monitor, EchoesOnARawTerminal) {
   MonitorFixture f;
-  Monitor mon(*f.m, f.io, /*echo=*/true);
+  Monitor mon(*f.m, f.io, /*echo=*/true, /*crlf=*/true);
   const std::string typed = "qx\x7f\r";
   mon.feed(reinterpret_cast<const uint8_t*>(typed.data()), typed.size());
   EXPECT_EQ(std::string(f.io.output.begin(), f.io.output.end()), "qx\b \b\r\n");
