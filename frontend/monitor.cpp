@@ -13,6 +13,8 @@
 #include <cstring>
 #include <exception>
 
+#include <Zydis/Zydis.h>
+
 #include "cpu/flags.h"
 #include "frontend/keys.h"
 #include "frontend/machine.h"
@@ -68,7 +70,7 @@ const Monitor::Command Monitor::kCommands[] = {
     {"info", "status|registers|pci", "show the machine's state", &Monitor::cmd_info},
     {"x", "/fmt addr", "virtual (linear) memory dump starting at 'addr'", &Monitor::cmd_x},
     {"xp", "/fmt addr", "physical memory dump starting at 'addr'", &Monitor::cmd_xp},
-    {"screendump", "filename", "save the screen as a PNG image to 'filename'",
+    {"screendump", "filename [-f png]", "save the screen as a PNG image to 'filename'",
      &Monitor::cmd_screendump},
     {"sendkey", "keys [hold_ms]",
      "send keys to the VM (e.g. 'sendkey ctrl-alt-f1', default hold time=100 ms)",
@@ -169,7 +171,8 @@ void Monitor::cmd_help(const std::vector<std::string>& a) {
     out(format("%s %s -- %s\n", c.name, c.args, c.help));
   }
   if (a.size() > 1 && a[1] == "x")
-    out("  fmt is /[count][format][size]: format x (hex), d, u, o, c; size b, h, w, g\n"
+    out("  fmt is /[count][format][size]: format x (hex), d, u, o, c, i (instructions);\n"
+        "  size b, h, w, g\n"
         "  addr is a number (0x for hex) or $reg ($eax..$edi, $eip, $pc, $cr0..$cr4),\n"
         "  joined with + and -\n");
 }
@@ -346,6 +349,64 @@ bool Monitor::linear_to_phys(uint32_t lin, uint32_t& phys, std::string& msg) {
   return true;
 }
 
+uint32_t Monitor::read_guest(uint32_t addr, bool physical, uint8_t* out, uint32_t len,
+                             std::string& msg) {
+  PhysMem& mem = m_.mem();
+  uint32_t off = 0;
+  while (off < len) {
+    const uint32_t where = addr + off;
+    uint32_t phys = where;
+    if (!physical && !linear_to_phys(where, phys, msg)) break;
+    const uint8_t* page = mem.page_for_read(phys);
+    if (!page) {
+      msg = format("cannot access memory at 0x%08x (not RAM or ROM)", phys);
+      break;
+    }
+    // Paging keeps the offset in the page, so the linear and physical pages end together.
+    const uint32_t n = std::min<uint32_t>(len - off, 0x1000 - (phys & 0xFFF));
+    std::memcpy(out + off, page + (phys & 0xFFF), n);
+    off += n;
+  }
+  return off;
+}
+
+void Monitor::disassemble(const std::string& name, uint32_t addr, unsigned count, bool physical) {
+  // The CPU's current code size: 16-bit in real and virtual-8086 mode and in 16-bit code
+  // segments, else 32-bit.
+  const Cpu& c = m_.cpu();
+  const bool code32 = (c.cr0 & CR0_PE) && !(c.eflags & VM) && c.seg[CS].big();
+  ZydisDecoder dec;
+  ZydisDecoderInit(&dec, code32 ? ZYDIS_MACHINE_MODE_LEGACY_32 : ZYDIS_MACHINE_MODE_LEGACY_16,
+                   code32 ? ZYDIS_STACK_WIDTH_32 : ZYDIS_STACK_WIDTH_16);
+  ZydisFormatter fmt;
+  ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_INTEL);
+  std::string msg;
+  for (unsigned k = 0; k < count; ++k) {
+    uint8_t buf[ZYDIS_MAX_INSTRUCTION_LENGTH];
+    const uint32_t avail = addr > 0xFFFFFFFFu - (sizeof buf - 1)
+                               ? 0xFFFFFFFFu - addr + 1
+                               : uint32_t(sizeof buf);
+    const uint32_t got = read_guest(addr, physical, buf, avail, msg);
+    if (got == 0) return err(name + ": " + msg);
+    std::string line = physical ? format("%016" PRIx64 ":  ", uint64_t(addr)) : format("%08x:  ", addr);
+    ZydisDecodedInstruction insn;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    char text[96];
+    uint32_t len = 1;
+    if (ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, buf, got, &insn, ops)) &&
+        ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&fmt, &insn, ops, insn.operand_count_visible,
+                                                     text, sizeof text, addr, ZYAN_NULL))) {
+      len = insn.length;
+      line += text;
+    } else {
+      line += format("(bad) db 0x%02x", buf[0]);
+    }
+    out(line + "\n");
+    if (addr > 0xFFFFFFFFu - len) break;
+    addr += len;
+  }
+}
+
 void Monitor::cmd_x(const std::vector<std::string>& a) { memory_dump("x", a, false); }
 void Monitor::cmd_xp(const std::vector<std::string>& a) { memory_dump("xp", a, true); }
 
@@ -372,7 +433,7 @@ void Monitor::memory_dump(const char* cmd, const std::vector<std::string>& a, bo
         case 'h': size = 2; break;
         case 'w': size = 4; break;
         case 'g': size = 8; break;
-        case 'i': return err(name + ": format 'i' (disassembly) is not supported");
+        case 'i': fmt = 'i'; break;
         default: return err(name + ": bad format '" + f + "' (/[count][x|d|u|o|c][b|h|w|g])");
       }
     }
@@ -383,27 +444,17 @@ void Monitor::memory_dump(const char* cmd, const std::vector<std::string>& a, bo
   std::string msg;
   if (!eval(join(a, arg), addr, msg)) return err(name + ": " + msg);
   if (fmt == 'c') size = 1;
-  const uint64_t len = count * size;
+  const uint64_t len = fmt == 'i' ? count : count * size;  // 'i': at least a byte each
   if (len > kMaxDumpBytes) return err(name + format(": at most %u bytes at a time", unsigned(kMaxDumpBytes)));
   if (addr > 0xFFFFFFFFull || addr + len - 1 > 0xFFFFFFFFull)
     return err(name + format(": address range 0x%" PRIx64 "+0x%" PRIx64
                              " is beyond the 4 GiB %s address space",
                              addr, len, physical ? "physical" : "linear"));
+  if (fmt == 'i') return disassemble(name, uint32_t(addr), unsigned(count), physical);
   // Collect the bytes first, so an unreadable page gives one error and no partial dump.
   std::vector<uint8_t> bytes(len);
-  PhysMem& mem = m_.mem();
-  for (uint64_t off = 0; off < len;) {
-    const uint32_t where = uint32_t(addr + off);
-    uint32_t phys = where;
-    if (!physical && !linear_to_phys(where, phys, msg)) return err(name + ": " + msg);
-    const uint8_t* page = mem.page_for_read(phys);
-    if (!page)
-      return err(name + format(": cannot access memory at 0x%08x (not RAM or ROM)", phys));
-    const uint64_t n = std::min<uint64_t>(len - off, 0x1000 - (where & 0xFFF));
-    const uint64_t in_page = std::min<uint64_t>(n, 0x1000 - (phys & 0xFFF));
-    std::memcpy(&bytes[off], page + (phys & 0xFFF), in_page);
-    off += in_page;
-  }
+  if (read_guest(uint32_t(addr), physical, bytes.data(), uint32_t(len), msg) != len)
+    return err(name + ": " + msg);
   last_format_ = fmt;
   last_size_ = size;
   const unsigned line_bytes = size == 1 ? 8 : 16;
@@ -434,7 +485,12 @@ void Monitor::memory_dump(const char* cmd, const std::vector<std::string>& a, bo
 }
 
 void Monitor::cmd_screendump(const std::vector<std::string>& a) {
-  if (a.size() != 2) return err("screendump: expected one file name (screendump FILE)");
+  // QEMU's "screendump FILE [-f png|ppm]"; this one writes PNG only.
+  const bool format_given = a.size() == 4 && a[2] == "-f";
+  if (format_given && a[3] != "png")
+    return err("screendump: only -f png is supported, got '" + a[3] + "'");
+  if (a.size() != 2 && !format_given)
+    return err("screendump: expected one file name (screendump FILE [-f png])");
   if (!m_.display()) return err("screendump: the machine has no display (-vga none or -machine bare)");
   try {
     screendump(*m_.display(), a[1]);

@@ -60,6 +60,12 @@ class Monitor {
   void memory_dump(const char* cmd, const std::vector<std::string>& a, bool physical);
   // Evaluate an address expression: numbers, $registers, + and -.  False with a message.
   bool eval(const std::string& expr, uint64_t& v, std::string& msg);
+  // Copy up to `len` bytes of guest memory (linear or physical) from `addr`; stops at the
+  // first page that is not present or not RAM/ROM, with the reason in `msg`.  Returns the
+  // number of bytes copied.
+  uint32_t read_guest(uint32_t addr, bool physical, uint8_t* out, uint32_t len, std::string& msg);
+  // x/i: `count` instructions from `addr` in the CPU's current code size.
+  void disassemble(const std::string& name, uint32_t addr, unsigned count, bool physical);
   // Linear -> physical by the guest's page tables (no side effects: accessed and dirty bits
   // are left alone).  False when the page is not present.
   bool linear_to_phys(uint32_t lin, uint32_t& phys, std::string& msg);

@@ -90,11 +90,32 @@ TEST(Monitor, PhysicalDumpErrors) {
   s = f.run("xp /1xb 0x10000000");
   EXPECT_EQ(s, "xp: cannot access memory at 0x10000000 (not RAM or ROM)\n");
   EXPECT_EQ(f.run("xp /4q 0"), "xp: bad format '/4q' (/[count][x|d|u|o|c][b|h|w|g])\n");
-  EXPECT_EQ(f.run("xp /4i 0"), "xp: format 'i' (disassembly) is not supported\n");
   EXPECT_EQ(f.run("xp /4xb"), "xp: expected an address (xp /fmt addr)\n");
   EXPECT_EQ(f.run("xp /1xb $foo"), "xp: unknown register '$foo'\n");
   EXPECT_EQ(f.run("xp /1xb 12zz"), "xp: bad number in '12zz'\n");
   EXPECT_EQ(f.run("xp /99999999xb 0"), "xp: count too large in '/99999999xb'\n");
+}
+
+TEST(Monitor, DisassemblyFollowsTheCodeSize) {
+  MonitorFixture f;
+  const uint8_t code[] = {0x90, 0xEA, 0x5B, 0xE0, 0x00, 0xF0, 0xB8, 0x78, 0x56, 0x34, 0x12};
+  std::memcpy(f.m->mem().ram() + 0x3000, code, sizeof code);
+  // Real mode: 16-bit code.
+  std::string s = f.run("xp /3i 0x3000");
+  EXPECT_EQ(s.substr(0, s.find('\n')), "0000000000003000:  nop") << s;
+  EXPECT_NE(s.find("0000000000003001:  jmp far 0xF000:0xE05B"), std::string::npos) << s;
+  EXPECT_NE(s.find("0000000000003006:  mov ax, 0x5678"), std::string::npos) << s;
+  // A 32-bit code segment in protected mode.
+  Cpu& c = f.m->cpu();
+  c.cr0 |= CR0_PE;
+  c.seg[CS].ar = 0xC09B;
+  EXPECT_EQ(f.run("x /1i 0x3006"), "00003006:  mov eax, 0x12345678\n");
+  EXPECT_EQ(f.run("xp /1i 0x10000000"), "xp: cannot access memory at 0x10000000 (not RAM or ROM)\n");
+  // Stops at the end of readable memory.
+  std::memset(f.m->mem().ram() + f.m->mem().ram_size() - 2, 0x90, 2);
+  s = f.run("xp /3i 0x3ffffe");
+  EXPECT_EQ(s, "00000000003ffffe:  nop\n00000000003fffff:  nop\n"
+               "xp: cannot access memory at 0x00400000 (not RAM or ROM)\n");
 }
 
 TEST(Monitor, LinearDumpWalksThePageTablesWithoutSideEffects) {
@@ -210,7 +231,8 @@ TEST(Monitor, ScreendumpErrors) {
   EXPECT_EQ(bare.run("screendump /tmp/x.png"),
             "screendump: the machine has no display (-vga none or -machine bare)\n");
   MonitorFixture f(/*pc=*/true);
-  EXPECT_EQ(f.run("screendump"), "screendump: expected one file name (screendump FILE)\n");
+  EXPECT_EQ(f.run("screendump"), "screendump: expected one file name (screendump FILE [-f png])\n");
+  EXPECT_EQ(f.run("screendump x.ppm -f ppm"), "screendump: only -f png is supported, got 'ppm'\n");
   std::string s = f.run("screendump /nonexistent-dir/x.png");
   EXPECT_EQ(s.rfind("screendump: ", 0), 0u) << s;
   EXPECT_NE(s.find("/nonexistent-dir/x.png"), std::string::npos) << s;
