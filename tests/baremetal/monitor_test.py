@@ -3,7 +3,8 @@
 # through pipes against a real guest: Debian's SeaBIOS boots a 1 MiB raw disk whose boot
 # sector writes "READY" to the debug console (port 0xE9) and then echoes every key it reads
 # through INT 16h there.  Under --clock=virtual:
-#   case stdio:  info status; info registers (real-mode CR0, EIP and CS plausible); xp of
+#   case stdio:  info status; info registers (real-mode CR0, EIP and CS plausible); x /2i
+#                $pc disassembles two instructions; xp of
 #                the reset vector (EA, a far JMP) and of the boot signature at 7DFEh; an
 #                out-of-range xp is a one-line error and the monitor keeps answering;
 #                screendump writes a 720x400 PNG (SeaVGABIOS's 80x25 text mode); sendkey
@@ -160,6 +161,9 @@ def case_stdio(emulator, d, disk, problems):
                 problems.append("CR0=%08x: the guest waits for keys in real mode" % cr0)
             if eip > 0xFFFF or cs_base != cs_sel << 4:
                 problems.append("implausible real-mode CS:EIP %04x(%08x):%08x" % (cs_sel, cs_base, eip))
+        s = e.cmd("x /2i $pc")
+        if not re.fullmatch(r"([0-9a-f]{8}:  \S[^\n]*\n){2}", s):
+            problems.append("x /2i $pc gave %r" % s)
         s = e.cmd("xp /1xb 0xffff0")
         if s.strip() != "00000000000ffff0: 0xea":
             problems.append("xp of the reset vector gave %r, expected 0xea" % s)
