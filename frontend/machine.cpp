@@ -27,15 +27,21 @@ Machine::Machine(const MachineConfig& cfg)
     ack_.board = board_.get();
     cpu_.pic = &ack_;
     board_->on_intr_change([this](bool level) { cpu_.intr_line = level; });
-    // FERR# from the x87 (CR0.NE=0) is IRQ13, as PCs wire it; a write to port F0h
-    // releases it (the chipset's IGNNE# latch).
+    // FERR# from the x87 (CR0.NE=0) is IRQ13, as PCs wire it (SDM vol. 1 appendix D): a
+    // write to port F0h while FERR# is asserted drops IRQ13 and asserts IGNNE#, which stays
+    // asserted until FERR# goes away.
     cpu_.ferr_ctx = this;
     cpu_.ferr = [](void* ctx, bool asserted) {
-      static_cast<Machine*>(ctx)->board_->irq_input(13)->set_level(asserted);
+      Machine* m = static_cast<Machine*>(ctx);
+      if (!asserted) m->cpu_.ignne = false;
+      m->board_->irq_input(13)->set_level(asserted && !m->cpu_.ignne);
     };
     PortHandler f0;
     f0.read = [](uint16_t, unsigned) -> uint32_t { return 0xFF; };
-    f0.write = [this](uint16_t, unsigned, uint32_t) { board_->irq_input(13)->set_level(false); };
+    f0.write = [this](uint16_t, unsigned, uint32_t) {
+      if (cpu_.ferr_asserted) cpu_.ignne = true;
+      board_->irq_input(13)->set_level(false);
+    };
     ports_.map(0xF0, 1, std::move(f0), "FPU error latch");
     board_->on_reset([this] {
       reset_requested_ = true;
