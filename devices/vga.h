@@ -71,6 +71,10 @@ class StdVga : public PciDevice, public DisplaySource {
   // DisplaySource.
   bool render(DisplayFrame& f) override;
   bool text_page(std::vector<std::string>& lines) override;
+  // VGA modes fill a 4:3 monitor whatever their pixel count (720x400 text, 640x400,
+  // 320x200 and 640x480 alike: the CRT scans the same frame); Bochs VBE modes have square
+  // pixels, as an LCD at that resolution shows them (and as QEMU and Bochs do).
+  double aspect() const override;
 
   // PCI.
   void reset() override;

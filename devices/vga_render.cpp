@@ -214,6 +214,14 @@ bool StdVga::render_vbe(const Mode& m, DisplayFrame& f, bool full) {
   return top < bottom;
 }
 
+double StdVga::aspect() const {
+  if (vbe_on()) {
+    Mode m = current_mode();
+    if (m.kind == Scan::Vbe && m.width && m.height) return double(m.width) / double(m.height);
+  }
+  return 4.0 / 3.0;
+}
+
 bool StdVga::render(DisplayFrame& f) {
   Mode m = current_mode();
   size_t n = size_t(m.width) * m.height;
