@@ -1,0 +1,34 @@
+// frontend/pacer.h: keeps an idle guest's virtual time from running ahead of host time
+// while a person watches (the SDL window under --clock=virtual).  Under the virtual clock
+// an idle guest's time jumps from event to event, far faster than real time: a key held for
+// 50 ms of host time would last seconds of guest time (typematic repeats), a boot menu's
+// countdown would be over before it is seen.  The pacer tracks how far guest time has got
+// ahead of host time; the window waits that long (QEMU's -icount sleep=on does the same).
+// Only time gained counts: a busy guest that fell behind real time is not raced forward
+// later, and what the guest computes is the same with or without pacing.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace rz {
+
+class IdlePacer {
+ public:
+  // Note both clocks (ns, each from its own origin); returns how far guest time is now
+  // ahead of host time, >= 0.
+  int64_t update(int64_t virtual_ns, int64_t host_ns) {
+    if (started_) ahead_ = std::max<int64_t>(0, ahead_ + (virtual_ns - v0_) - (host_ns - h0_));
+    started_ = true;
+    v0_ = virtual_ns;
+    h0_ = host_ns;
+    return ahead_;
+  }
+  int64_t ahead() const { return ahead_; }
+
+ private:
+  bool started_ = false;
+  int64_t v0_ = 0, h0_ = 0, ahead_ = 0;
+};
+
+}  // namespace rz
