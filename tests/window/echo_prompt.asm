@@ -1,6 +1,7 @@
 ; tests/window/echo_prompt.asm: the guest of the real-window test, a 1.44 MB floppy boot
-; sector that SeaBIOS boots.  It paints the text screen white on blue (so the picture's edges
-; can be found in a screenshot of the window), shows a prompt and echoes what is typed:
+; sector that SeaBIOS boots.  It sets the keyboard's slowest typematic rate, paints the
+; text screen white on blue (so the picture's edges can be found in a screenshot of the
+; window), shows a prompt and echoes what is typed:
 ; INT 16h AH=10h keys, printable characters as themselves, other keys as <scan code>.
 ; It also hooks the BIOS keyboard intercept (INT 15h AH=4Fh, which SeaBIOS calls for every
 ; byte the i8042 delivers) and lists those raw set-1 bytes in hex under "scancodes:".
@@ -24,6 +25,15 @@ start:
     mov ss, ax
     mov sp, 0x7C00
     cld
+    sti
+    ; The slowest typematic rate (command F3h, 7Fh: 1 s delay, 2 repeats a second), so the
+    ; test can tell the keyboard's own repeat from the X server's (25 a second).  SeaBIOS
+    ; takes the two acknowledgements (FAh) before the hook below is in place.
+    mov al, 0xF3
+    call kbd_send
+    mov al, 0x7F
+    call kbd_send
+    cli
     mov ax, [0x15*4]             ; hook INT 15h, keep the BIOS's handler for the rest
     mov [old15], ax
     mov ax, [0x15*4+2]
@@ -85,6 +95,23 @@ main:
     sti
     hlt
     jmp main
+
+; AL to the keyboard, once the i8042's input buffer is empty; then wait for the ACK to be
+; taken (the i8042's output buffer empty again).
+kbd_send:
+    mov ah, al
+.wait_in:
+    in al, 0x64
+    test al, 2
+    jnz .wait_in
+    mov al, ah
+    out 0x60, al
+    mov cx, 0xFFFF
+.wait_ack:
+    in al, 0x64
+    test al, 3
+    loopnz .wait_ack
+    ret
 
 ; AL: one raw byte -> "XX " in the list and "sc=XX" on the debug console.
 show_raw:
