@@ -18,18 +18,20 @@ TEST(IdlePacer, GuestAheadOfTheHostIsMeasured) {
   EXPECT_EQ(p.update(5'055'000'000, 1'000'100), 54'000'000);
   // Waiting 30 ms of host time with the guest stopped takes that off.
   EXPECT_EQ(p.update(5'055'000'000, 31'000'100), 24'000'000);
-  EXPECT_EQ(p.update(5'055'000'000, 60'000'100), 0);
-  EXPECT_EQ(p.ahead(), 0);
+  // Oversleeping by 2 ms leaves the guest 2 ms behind, made up by its next jump.
+  EXPECT_EQ(p.update(5'055'000'000, 57'000'100), -2'000'000);
+  EXPECT_EQ(p.update(5'110'000'000, 58'000'100), 52'000'000);
 }
 
-TEST(IdlePacer, TimeABusyGuestLostIsNotMadeUp) {
+TEST(IdlePacer, TimeABusyGuestLostIsMadeUpOnlyAlittle) {
   IdlePacer p;
   p.update(0, 0);
   // Busy: 100 ms of guest time took a second of host time.  Nothing to wait for...
-  EXPECT_EQ(p.update(100'000'000, 1'000'000'000), 0);
-  // ...and when it idles afterwards, its jumps are paced from there, not raced forward to
-  // make up the 900 ms it fell behind.
-  EXPECT_EQ(p.update(155'000'000, 1'000'000'000), 55'000'000);
+  EXPECT_EQ(p.update(100'000'000, 1'000'000'000), -IdlePacer::kSlackNs);
+  // ...and when it idles afterwards, only kSlackNs of the 900 ms it fell behind is made up
+  // before its jumps are paced again.
+  EXPECT_EQ(p.update(155'000'000, 1'000'000'000), 55'000'000 - IdlePacer::kSlackNs);
+  EXPECT_EQ(p.update(210'000'000, 1'000'000'000), 110'000'000 - IdlePacer::kSlackNs);
 }
 
 }  // namespace
