@@ -8,13 +8,15 @@
 ; Everything it sees also goes to the debug console (port 0xE9), one line per event, so
 ; the test can follow it while the window is open:
 ;   "RZWINDOW-READY"   the prompt is on the screen
-;   "sc=XX"            a raw scan code byte (from INT 15h AH=4Fh)
+;   "sc=XX TT"         a raw scan code byte (from INT 15h AH=4Fh) and the low byte of the
+;                      BIOS tick count (18.2 Hz, 0040:006Ch) when it came
 ;   "key=AAAA"         a key from INT 16h (AH scan code, AL character)
 bits 16
 org 0x7C00
 
 ATTR     equ 0x1F                ; white on blue
 RAW_BUF  equ 0x0600              ; 256-byte ring of raw bytes (free RAM below the boot sector)
+RAW_TICK equ 0x0700              ; ... and of the tick count's low byte at each
 RAW_ROW  equ 12                  ; first row of the hex list
 
 start:
@@ -75,6 +77,7 @@ main:
     sti
     xor bh, bh
     mov al, [RAW_BUF + bx]
+    mov ah, [RAW_TICK + bx]
     inc byte [raw_done]
     call show_raw
     jmp main
@@ -113,13 +116,17 @@ kbd_send:
     loopnz .wait_ack
     ret
 
-; AL: one raw byte -> "XX " in the list and "sc=XX" on the debug console.
+; AL: one raw byte, AH: its tick -> "XX " in the list and "sc=XX TT" on the debug console.
 show_raw:
     push ax
     mov si, msg_sc
     call dbg_str
     pop ax
     push ax
+    call dbg_hex8
+    mov al, ' '
+    out 0xE9, al
+    mov al, ah
     call dbg_hex8
     mov al, 10
     out 0xE9, al
@@ -245,6 +252,8 @@ int15:
     xor bh, bh
     mov bl, [cs:raw_head]
     mov [cs:RAW_BUF + bx], al
+    mov ah, [cs:0x046C]          ; AH is free: the BIOS takes only AL back
+    mov [cs:RAW_TICK + bx], ah
     inc byte [cs:raw_head]
     pop bx
     push bp
