@@ -4,10 +4,11 @@
 // 50 ms of host time would last seconds of guest time (typematic repeats), a boot menu's
 // countdown would be over before it is seen.  The pacer tracks how far guest time has got
 // ahead of host time; the window waits that long (QEMU's -icount sleep=on does the same).
-// Time the guest fell behind (a busy guest slower than real time, the host too loaded to
-// run it, a wait that overslept) is made up by at most kSlackNs: small hiccups do not
-// accumulate into a guest clock that drifts behind, and a guest that was busy for minutes
-// is not raced forward afterwards.  What the guest computes is the same either way.
+// Time the guest fell behind is made up, within limits: while it is busy (slower than real
+// time, it computes) by at most kBusySlackNs, so a guest that was busy for minutes is not
+// raced forward afterwards; while it idles (halted: the time was lost to the host, a loaded
+// machine, a slow frame, a wait that overslept) by up to kIdleSlackNs, so the guest clock
+// keeps up with the person watching.  What the guest computes is the same either way.
 #pragma once
 
 #include <algorithm>
@@ -17,12 +18,15 @@ namespace rz {
 
 class IdlePacer {
  public:
-  static constexpr int64_t kSlackNs = 100'000'000;
+  static constexpr int64_t kBusySlackNs = 100'000'000;
+  static constexpr int64_t kIdleSlackNs = 2'000'000'000;
 
-  // Note both clocks (ns, each from its own origin); returns how far guest time is now
-  // ahead of host time (negative: behind, by at most kSlackNs).
-  int64_t update(int64_t virtual_ns, int64_t host_ns) {
-    if (started_) ahead_ = std::max<int64_t>(-kSlackNs, ahead_ + (virtual_ns - v0_) - (host_ns - h0_));
+  // Note both clocks (ns, each from its own origin) and whether the guest is idle (its CPU
+  // halted); returns how far guest time is now ahead of host time (negative: behind, by at
+  // most kBusySlackNs or kIdleSlackNs).
+  int64_t update(int64_t virtual_ns, int64_t host_ns, bool idle) {
+    int64_t floor = idle ? -kIdleSlackNs : -kBusySlackNs;
+    if (started_) ahead_ = std::max<int64_t>(floor, ahead_ + (virtual_ns - v0_) - (host_ns - h0_));
     started_ = true;
     v0_ = virtual_ns;
     h0_ = host_ns;

@@ -269,10 +269,11 @@ void SdlDisplay::pace() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
   };
   int64_t v = m_.scheduler().now();
-  int64_t ahead = pacer_.update(v, host_ns());
+  const bool idle = m_.cpu().halted;
+  int64_t ahead = pacer_.update(v, host_ns(), idle);
   while (ahead > 1'000'000 && !closed_) {
     std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(ahead, 10'000'000)));
-    ahead = pacer_.update(v, host_ns());
+    ahead = pacer_.update(v, host_ns(), idle);
     SDL_Event e;
     while (!closed_ && SDL_PollEvent(&e)) handle(e);
     flush_mouse();

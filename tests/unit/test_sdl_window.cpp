@@ -13,25 +13,35 @@ namespace {
 
 TEST(IdlePacer, GuestAheadOfTheHostIsMeasured) {
   IdlePacer p;
-  EXPECT_EQ(p.update(5'000'000'000, 100), 0);  // the first call only notes the clocks
+  EXPECT_EQ(p.update(5'000'000'000, 100, true), 0);  // the first call only notes the clocks
   // The guest idled: 55 ms of guest time in 1 ms of host time.
-  EXPECT_EQ(p.update(5'055'000'000, 1'000'100), 54'000'000);
+  EXPECT_EQ(p.update(5'055'000'000, 1'000'100, true), 54'000'000);
   // Waiting 30 ms of host time with the guest stopped takes that off.
-  EXPECT_EQ(p.update(5'055'000'000, 31'000'100), 24'000'000);
+  EXPECT_EQ(p.update(5'055'000'000, 31'000'100, true), 24'000'000);
   // Oversleeping by 2 ms leaves the guest 2 ms behind, made up by its next jump.
-  EXPECT_EQ(p.update(5'055'000'000, 57'000'100), -2'000'000);
-  EXPECT_EQ(p.update(5'110'000'000, 58'000'100), 52'000'000);
+  EXPECT_EQ(p.update(5'055'000'000, 57'000'100, true), -2'000'000);
+  EXPECT_EQ(p.update(5'110'000'000, 58'000'100, true), 52'000'000);
 }
 
-TEST(IdlePacer, TimeABusyGuestLostIsMadeUpOnlyAlittle) {
+TEST(IdlePacer, TimeABusyGuestLostIsMadeUpOnlyALittle) {
   IdlePacer p;
-  p.update(0, 0);
+  p.update(0, 0, false);
   // Busy: 100 ms of guest time took a second of host time.  Nothing to wait for...
-  EXPECT_EQ(p.update(100'000'000, 1'000'000'000), -IdlePacer::kSlackNs);
-  // ...and when it idles afterwards, only kSlackNs of the 900 ms it fell behind is made up
-  // before its jumps are paced again.
-  EXPECT_EQ(p.update(155'000'000, 1'000'000'000), 55'000'000 - IdlePacer::kSlackNs);
-  EXPECT_EQ(p.update(210'000'000, 1'000'000'000), 110'000'000 - IdlePacer::kSlackNs);
+  EXPECT_EQ(p.update(100'000'000, 1'000'000'000, false), -IdlePacer::kBusySlackNs);
+  // ...and when it idles afterwards, only kBusySlackNs of the 900 ms it fell behind is made
+  // up before its jumps are paced again.
+  EXPECT_EQ(p.update(155'000'000, 1'000'000'000, true), 55'000'000 - IdlePacer::kBusySlackNs);
+  EXPECT_EQ(p.update(210'000'000, 1'000'000'000, true), 110'000'000 - IdlePacer::kBusySlackNs);
+}
+
+TEST(IdlePacer, TimeLostWhileIdleIsMadeUpToALimit) {
+  IdlePacer p;
+  p.update(0, 0, true);
+  // Idle, but the host ran the machine 1.5 s late (a loaded host, a slow frame): the guest
+  // may catch up all of it...
+  EXPECT_EQ(p.update(55'000'000, 1'555'000'000, true), -1'500'000'000);
+  // ...but not more than kIdleSlackNs of a longer stall.
+  EXPECT_EQ(p.update(110'000'000, 11'610'000'000, true), -IdlePacer::kIdleSlackNs);
 }
 
 }  // namespace
