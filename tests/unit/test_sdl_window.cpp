@@ -50,8 +50,13 @@ TEST(IdlePacer, TimeLostWhileIdleIsMadeUpToALimit) {
 #if RZ_HAVE_SDL
 #include <SDL.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "devices/vga.h"
 #include "frontend/machine.h"
@@ -147,6 +152,55 @@ TEST_F(SdlWindowTest, HandToggledSpeakerIsQueued) {
   // 100 ms of guest time rendered (less what the dummy device already played).
   EXPECT_GT(d->audio_queued_bytes(), 0u);
   EXPECT_LE(d->audio_queued_bytes(), 4410u * 2);
+}
+
+// The whole path, guest to audio file: a ROM toggles port 0x61 bit 1 every 500 us of guest
+// time (timed by port reads, 1 us each), the machine runs with the window's poll hook, and
+// SDL's "disk" audio driver writes what the window queued.  With the silence SDL plays
+// while the queue is empty left out, the file holds a 1 kHz wave.  (Not through "dummy":
+// that one plays nothing back.)
+TEST_F(SdlWindowTest, HandToggledSpeakerPlaysItsPitch) {
+  std::string wav = testing::TempDir() + "rz_speaker_disk_audio.raw";
+  std::remove(wav.c_str());
+  setenv("SDL_AUDIODRIVER", "disk", 1);
+  setenv("SDL_DISKAUDIOFILE", wav.c_str(), 1);
+  // mov bl,0 / top: xor bl,2 / mov al,bl / out 61h,al / mov cx,499 / d: in al,61h / loop d
+  // / jmp top; the reset vector jumps to it.
+  std::vector<uint8_t> rom(65536, 0xF4);
+  const uint8_t code[] = {0xB3, 0x00, 0x80, 0xF3, 0x02, 0x88, 0xD8, 0xE6, 0x61,
+                          0xB9, 0xF3, 0x01, 0xE4, 0x61, 0xE2, 0xFC, 0xEB, 0xF0};
+  std::copy(std::begin(code), std::end(code), rom.begin());
+  const uint8_t reset[] = {0xEA, 0x00, 0x00, 0x00, 0xF0};  // jmp F000:0000
+  std::copy(std::begin(reset), std::end(reset), rom.begin() + 0xFFF0);
+  m->load_bios_image(rom, "speaker ROM");
+  m->cpu().reset();
+  auto d = open(nullptr);
+  ASSERT_TRUE(d->audio_open());
+  m->add_poll_hook([p = d.get()] { return p->poll(); });
+  m->add_poll_hook([this] { return m->scheduler().now() >= 200'000'000; });
+  m->run();
+  // Let the device play what is queued, then close it.
+  for (int k = 0; k < 300 && d->audio_queued_bytes() > 0; ++k) SDL_Delay(10);
+  SDL_Delay(100);
+  d.reset();
+  unsetenv("SDL_DISKAUDIOFILE");
+  std::FILE* f = std::fopen(wav.c_str(), "rb");
+  ASSERT_NE(f, nullptr) << wav;
+  std::vector<int16_t> pcm;
+  int16_t v;
+  while (std::fread(&v, sizeof v, 1, f) == 1)
+    if (v != 0) pcm.push_back(v);
+  std::fclose(f);
+  std::remove(wav.c_str());
+  unsigned rising = 0;
+  for (size_t k = 1; k < pcm.size(); ++k) rising += pcm[k - 1] < 0 && pcm[k] > 0;
+  // Just under 1 kHz (each 500 us half period has a few instructions' ns more).  The
+  // device may not have written the last buffer or two before it closed: at least 100 of
+  // the 200 ms must be there, and all of it at the right pitch.
+  ASSERT_GE(pcm.size(), 4410u);
+  EXPECT_LE(pcm.size(), 8820u + 100u);
+  double hz = rising / (double(pcm.size()) / 44100.0);
+  EXPECT_NEAR(hz, 997.0, 25.0) << rising << " rising edges in " << pcm.size() << " samples";
 }
 
 TEST_F(SdlWindowTest, NoAudioDeviceMeansSilenceNotFailure) {
