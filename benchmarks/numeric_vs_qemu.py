@@ -59,8 +59,9 @@ def host_expect(build, name):
     return lines
 
 
-def rz_cmd(build, kernel):
-    return [os.path.join(build, "frontend", "ringzero"), "-kernel", kernel, "-debugcon", "stdio",
+def rz_cmd(a, kernel):
+    rz = a.ringzero or os.path.join(a.build, "frontend", "ringzero")
+    return [rz, "-kernel", kernel, "-debugcon", "stdio",
             "-device", "isa-debug-exit", "--stats"]
 
 
@@ -82,7 +83,7 @@ def check(a):
         name = f"numeric_{v}_s1"
         want = host_expect(a.build, name)
         kernel = os.path.join(a.build, "benchmarks", name + ".elf")
-        t, _, p = timed(rz_cmd(a.build, kernel), 120)
+        t, _, p = timed(rz_cmd(a, kernel), 120)
         verify(f"ringzero {name}", p, want)
         print(f"{name}: ringzero matches the host ({want[-1]}), {t:.2f} s")
     return 0
@@ -94,7 +95,7 @@ def compare(a, v):
     kernel = os.path.join(a.build, "benchmarks", name + ".elf")
     rz_times, q_times, rz_cpu, q_cpu, insns = [], [], [], [], None
     for _ in range(a.runs):
-        t, cpu, p = timed(rz_cmd(a.build, kernel), 3600)
+        t, cpu, p = timed(rz_cmd(a, kernel), 3600)
         verify(f"ringzero {name}", p, want)
         m = re.search(r"instructions retired:\s+(\d+)", p.stderr)
         insns = int(m.group(1)) if m else None
@@ -111,6 +112,8 @@ def compare(a, v):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
+    ap.add_argument("--ringzero", help="ringzero command (default BUILD/frontend/ringzero; a cross "
+                    "build's CTest passes its qemu-user wrapper)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--check", action="store_true")
