@@ -88,7 +88,13 @@ class Engine : public CodeWriteListener {
   uint32_t last_page_ = 0xFFFFFFFFu;
   CodePage* last_cp_ = nullptr;
   std::vector<std::unique_ptr<Block>> graveyard_;
-  static constexpr unsigned kFrontBits = 12;
+  // Direct-mapped front array.  The index mixes page-number bits into the page offset:
+  // indexing by the low 12 bits alone made every block at the same offset of different
+  // pages (function entries, page-aligned code) fight for one slot.
+  static constexpr unsigned kFrontBits = 13;
+  static uint32_t front_index(uint32_t phys) {
+    return (phys ^ (phys >> 11) ^ (phys >> 19)) & ((1u << kFrontBits) - 1);
+  }
   Block* front_[1u << kFrontBits] = {};
   bool stop_requested_ = false;
 };
