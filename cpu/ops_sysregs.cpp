@@ -25,6 +25,8 @@ constexpr uint32_t kMsrBiosUpdtTrig = 0x79, kMsrBiosSignId = 0x8B;
 constexpr uint32_t kMsrTsc = 0x10, kMsrSysenterCs = 0x174, kMsrSysenterEsp = 0x175,
                    kMsrSysenterEip = 0x176;
 constexpr uint32_t kDr6Bd = 1u << 13, kDr7Gd = 1u << 13;
+constexpr uint32_t kMsrPerfCtr0 = 0xC1, kMsrPerfCtr1 = 0xC2, kMsrPerfEvtSel0 = 0x186,
+                   kMsrPerfEvtSel1 = 0x187;
 
 void need_cpl0(Cpu& c) {
   if (c.cpl != 0) raise_gp0(c);
@@ -107,6 +109,42 @@ void mov_r_dr(Cpu& c, const Insn& i) {  // 0F 23: MOV Dd, Rd
   c.stop_block = true;  // breakpoint state the run loop looks at may have changed
 }
 
+// ---- P6 performance-monitoring counters --------------------------------------------------
+// PerfEvtSel: event (7:0), unit mask (15:8), USR (16), OS (17), E (18), PC (19), INT (20),
+// EN (22, in PerfEvtSel0 only: it starts and stops both counters), INV (23), CMASK (31:24).
+// Counted events: INST_RETIRED (C0h) and CPU_CLK_UNHALTED (79h, which under ringzero's clock
+// is ns_per_insn clocks per retired instruction), at CPL 3 with USR and at CPL 0-2 with OS,
+// with E, INV and CMASK clear.  Every other event or setting is not modelled and counts 0.
+// There is no local APIC, so INT (an overflow interrupt) has nothing to signal.
+constexpr uint32_t kEvtUsr = 1u << 16, kEvtOs = 1u << 17, kEvtEdge = 1u << 18,
+                   kEvtEn = 1u << 22, kEvtInv = 1u << 23, kEvtCmask = 0xFF000000u;
+constexpr uint8_t kEvInstRetired = 0xC0, kEvCpuClkUnhalted = 0x79;
+constexpr uint64_t kPerfCtrMask = (uint64_t(1) << 40) - 1;
+
+// Events counter k has seen since the CPU started, by its current selection.
+uint64_t perf_events(const Cpu& c, unsigned k) {
+  const uint32_t sel = c.perf_evtsel[k];
+  if (!(c.perf_evtsel[0] & kEvtEn) || (sel & (kEvtEdge | kEvtInv | kEvtCmask))) return 0;
+  const uint8_t ev = uint8_t(sel);
+  if (ev != kEvInstRetired && ev != kEvCpuClkUnhalted) return 0;
+  uint64_t n = 0;
+  if (sel & kEvtUsr) n += c.icount_user;
+  if (sel & kEvtOs) n += c.icount - c.icount_user;
+  return ev == kEvCpuClkUnhalted ? n * uint64_t(c.ns_per_insn) : n;
+}
+
+uint64_t perf_counter(const Cpu& c, unsigned k) {
+  return (c.perf_ctr[k] + perf_events(c, k) - c.perf_mark[k]) & kPerfCtrMask;
+}
+
+// Before a selection or a counter changes: fold the counts so far into the counters.
+void perf_fold(Cpu& c) {
+  for (unsigned k = 0; k < 2; ++k) c.perf_ctr[k] = perf_counter(c, k);
+}
+void perf_remark(Cpu& c) {
+  for (unsigned k = 0; k < 2; ++k) c.perf_mark[k] = perf_events(c, k);
+}
+
 // ---- model-specific registers ------------------------------------------------------------
 
 void rdmsr(Cpu& c, const Insn&) {
@@ -118,6 +156,10 @@ void rdmsr(Cpu& c, const Insn&) {
     case kMsrSysenterEsp: v = c.sysenter_esp; break;
     case kMsrSysenterEip: v = c.sysenter_eip; break;
     case kMsrBiosSignId: v = c.bios_sign_id; break;
+    case kMsrPerfEvtSel0: v = c.perf_evtsel[0]; break;
+    case kMsrPerfEvtSel1: v = c.perf_evtsel[1]; break;
+    case kMsrPerfCtr0: v = perf_counter(c, 0); break;
+    case kMsrPerfCtr1: v = perf_counter(c, 1); break;
     default: raise_gp0(c);  // including IA32_BIOS_UPDT_TRIG, which is write-only
   }
   c.r[EAX] = uint32_t(v);
@@ -140,16 +182,30 @@ void wrmsr(Cpu& c, const Insn&) {
     // its signature and loads it only if they match.  No update applies to ringzero (there is
     // no microcode), so, like a processor rejecting an update, nothing changes and no fault.
     case kMsrBiosUpdtTrig: break;
+    // The selections hold 32 bits.  A counter write sets bits 31:0 and copies bit 31 into
+    // bits 39:32 (P6 counters are written 32 bits at a time, sign-extended).
+    case kMsrPerfEvtSel0:
+    case kMsrPerfEvtSel1:
+    case kMsrPerfCtr0:
+    case kMsrPerfCtr1: {
+      perf_fold(c);
+      const uint32_t msr = c.r[ECX];
+      if (msr == kMsrPerfEvtSel0 || msr == kMsrPerfEvtSel1) c.perf_evtsel[msr & 1] = lo;
+      else c.perf_ctr[msr - kMsrPerfCtr0] = uint64_t(int64_t(int32_t(lo))) & kPerfCtrMask;
+      perf_remark(c);
+      break;
+    }
     default: raise_gp0(c);
   }
 }
 
-// RDPMC: the two P6 counters exist architecturally but no events are modelled: they read 0.
+// RDPMC: PerfCtr0/1 (ECX 0/1), all 40 bits.
 void rdpmc(Cpu& c, const Insn&) {
   if (!(c.cr4 & CR4_PCE) && c.cpl != 0) raise_gp0(c);
   if (c.r[ECX] > 1) raise_gp0(c);
-  c.r[EAX] = 0;
-  c.r[EDX] = 0;
+  const uint64_t v = perf_counter(c, c.r[ECX]);
+  c.r[EAX] = uint32_t(v);
+  c.r[EDX] = uint32_t(v >> 32);
 }
 
 // ---- SYSENTER / SYSEXIT -----------------------------------------------------------------
@@ -194,15 +250,18 @@ void sysexit(Cpu& c, const Insn&) {
 
 void register_ops_sysregs(OpTable& t) {
   constexpr auto PR = InsnClass::Privileged;
+  // RDMSR, WRMSR and RDPMC end their block, as RDTSC does: a block counts its instructions
+  // as retired when it starts, so the TSC and the event counters read exactly only at a
+  // block's last instruction (and a counter written mid-block would count the rest of it).
   t.add({.map = kMap0F, .opcode = 0x20, .mnemonic = "MOV", .form = "Rd,Cd", .cls = PR, .hs = RZ_HS_1(mov_cr_r)});
   t.add({.map = kMap0F, .opcode = 0x22, .mnemonic = "MOV", .form = "Cd,Rd", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_1(mov_r_cr)});
   t.add({.map = kMap0F, .opcode = 0x21, .mnemonic = "MOV", .form = "Rd,Dd", .cls = PR, .hs = RZ_HS_1(mov_dr_r)});
   t.add({.map = kMap0F, .opcode = 0x23, .mnemonic = "MOV", .form = "Dd,Rd", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_1(mov_r_dr)});
-  t.add({.map = kMap0F, .opcode = 0x30, .mnemonic = "WRMSR", .form = "", .cls = PR, .hs = RZ_HS_1(wrmsr)});
-  t.add({.map = kMap0F, .opcode = 0x32, .mnemonic = "RDMSR", .form = "", .cls = PR, .hs = RZ_HS_1(rdmsr)});
+  t.add({.map = kMap0F, .opcode = 0x30, .mnemonic = "WRMSR", .form = "", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_1(wrmsr)});
+  t.add({.map = kMap0F, .opcode = 0x32, .mnemonic = "RDMSR", .form = "", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_1(rdmsr)});
   // RDPMC is privileged unless CR4.PCE lets ring 3 use it: the OS decides, so it is
   // sensitive in the Popek-Goldberg sense but traps by default.
-  t.add({.map = kMap0F, .opcode = 0x33, .mnemonic = "RDPMC", .form = "", .cls = PR, .hs = RZ_HS_1(rdpmc)});
+  t.add({.map = kMap0F, .opcode = 0x33, .mnemonic = "RDPMC", .form = "", .cls = PR, .attrs = kEndsBlock, .hs = RZ_HS_1(rdpmc)});
   // SYSENTER does not trap at CPL 3 yet enters ring 0 through MSR state: sensitive,
   // unprivileged.  SYSEXIT faults outside ring 0: privileged.
   t.add({.map = kMap0F, .opcode = 0x34, .mnemonic = "SYSENTER", .form = "", .cls = InsnClass::SensitiveUnprivileged, .attrs = kControl, .hs = RZ_HS_1(sysenter)});

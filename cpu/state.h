@@ -100,6 +100,12 @@ struct CpuState {
   uint64_t bios_sign_id = 0;  // IA32_BIOS_SIGN_ID (8Bh): microcode revision in bits 63:32
   uint64_t apic_base = 0;
   uint64_t mtrr_def_type = 0;
+  // P6 performance monitoring (SDM vol. 3, "Performance Monitoring for P6 Family"):
+  // PerfEvtSel0/1 (186h/187h) and the 40-bit PerfCtr0/1 (C1h/C2h).  A counter's value is
+  // perf_ctr plus the events counted since perf_mark (see cpu/ops_sysregs.cpp).
+  uint32_t perf_evtsel[2] = {};
+  uint64_t perf_ctr[2] = {};
+  uint64_t perf_mark[2] = {};
 
   FpuState fpu;
 
@@ -114,6 +120,7 @@ struct CpuState {
   int exc_nesting = 0;        // exceptions being delivered (for #DF and triple fault)
 
   uint64_t icount = 0;        // instructions retired
+  uint64_t icount_user = 0;   // of those, the ones that started at CPL 3
 };
 
 }  // namespace rz

@@ -84,7 +84,7 @@ void Engine::refresh_page(uint32_t ppage) {
 }
 
 void Engine::unlink(Block* b) {
-  Block*& f = front_[b->phys & ((1u << kFrontBits) - 1)];
+  Block*& f = front_[front_index(b->phys)];
   if (f == b) f = nullptr;
   for (uint32_t pg : b->pages) {
     if (pg == 0xFFFFFFFFu) continue;
@@ -238,7 +238,7 @@ std::unique_ptr<Block> Engine::build(uint32_t lin, uint32_t phys, uint32_t key) 
 
 Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys) {
   const uint32_t key = mode_key();
-  Block*& f = front_[phys & ((1u << kFrontBits) - 1)];
+  Block*& f = front_[front_index(phys)];
   if (f && f->phys == phys && f->key == key) return f;
   const uint64_t k = (uint64_t(key) << 32) | phys;
   auto it = blocks_.find(k);
@@ -267,7 +267,9 @@ Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys) {
 void Engine::exec_block(Block& b) {
   Cpu& c = cpu_;
   const size_t n = b.insns.size();
+  const uint64_t user = c.cpl == 3;  // a block runs at one CPL; only its last insn changes it
   c.icount += n;
+  c.icount_user += n & -user;
   ++b.execs;
   c.stop_block = false;
   const Insn* i = b.insns.data();
@@ -278,6 +280,7 @@ void Engine::exec_block(Block& b) {
     if (__builtin_expect(c.stop_block, 0)) {
       // Left early: un-count the instructions that did not run.
       c.icount -= uint64_t(last - i);
+      c.icount_user -= uint64_t(last - i) & -user;
       const auto& rows = instruction_table().rows();
       for (const Insn* j = i + 1; j <= last; ++j)
         if (j->row != kNoRow) --c.stats.by_class[int(rows[j->row].cls)];  // wraps; retire() adds back
@@ -323,6 +326,7 @@ void Engine::step() {
 void Engine::exec_one(const Insn& i, const OpRow* row, bool tf_before) {
   Cpu& c = cpu_;
   ++c.icount;
+  c.icount_user += c.cpl == 3;
   ++c.stats.by_class[int(row->cls)];
   c.stop_block = false;
   i.fn(c, i);

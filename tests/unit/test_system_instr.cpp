@@ -260,6 +260,42 @@ TEST(SystemInstr, SysenterWithZeroCsIsGp) {
   EXPECT_EQ(p.cpu().eip, handler_addr(kGP) + 1);
 }
 
+// P6 PerfEvtSel0/1 and PerfCtr0/1: INST_RETIRED counted at CPL 0 with OS (counter 0), not
+// with USR only (counter 1); a counter write sign-extends bit 31 into the 40-bit counter.
+TEST(SystemInstr, P6PerfCountersCountRetiredInstructionsByCpl) {
+  Pm p;
+  p.enter(0, kCode0);
+  Cpu& c = p.cpu();
+  std::vector<uint8_t> code = {
+      0x31, 0xD2,                                // xor edx,edx
+      0xB9, 0x86, 0x01, 0x00, 0x00,              // mov ecx,186h
+      0xB8, 0xC0, 0x00, 0x42, 0x00,              // mov eax,004200C0h (INST_RETIRED, OS, EN)
+      0x0F, 0x30,                                // wrmsr
+      0xB9, 0x87, 0x01, 0x00, 0x00,              // mov ecx,187h
+      0xB8, 0xC0, 0x00, 0x01, 0x00,              // mov eax,000100C0h (INST_RETIRED, USR)
+      0x0F, 0x30,                                // wrmsr
+      0xB9, 0xC2, 0x00, 0x00, 0x00,              // mov ecx,C2h
+      0xB8, 0x00, 0x00, 0x00, 0x80,              // mov eax,80000000h
+      0x0F, 0x30,                                // wrmsr: PerfCtr1 = FF80000000h
+      0xB9, 0xC1, 0x00, 0x00, 0x00,              // mov ecx,C1h
+      0x31, 0xC0,                                // xor eax,eax
+      0x0F, 0x30};                               // wrmsr: PerfCtr0 = 0
+  for (int k = 0; k < 10; ++k) code.push_back(0x90);  // 10 x nop
+  const std::vector<uint8_t> tail = {
+      0x0F, 0x32,                                // rdmsr PerfCtr0 (ECX still C1h)
+      0x89, 0xC3,                                // mov ebx,eax
+      0xB9, 0x01, 0x00, 0x00, 0x00,              // mov ecx,1
+      0x0F, 0x33,                                // rdpmc: PerfCtr1
+      0xF4};                                     // hlt
+  code.insert(code.end(), tail.begin(), tail.end());
+  p.bytes(kCode0, code);
+  p.run();
+  EXPECT_EQ(c.r[EBX], 11u);  // the 10 NOPs and the RDMSR
+  EXPECT_EQ(c.r[EAX], 0x80000000u);
+  EXPECT_EQ(c.r[EDX], 0xFFu);
+  EXPECT_EQ(c.perf_evtsel[0], 0x004200C0u);
+}
+
 TEST(SystemInstr, RdpmcNeedsPceAtCpl3) {
   Pm p;
   p.enter(3, kCode3);
