@@ -42,7 +42,7 @@ TEST(AcpiAml, PkgLengthEncodings) {
   EXPECT_EQ(aml::pkg_length(62), (Bytes{0x3F}));
   EXPECT_EQ(aml::pkg_length(63), (Bytes{0x41, 0x04}));  // 65 = 0x41: lead 0x40|1, then 4
   EXPECT_EQ(aml::pkg_length(4093), (Bytes{0x4F, 0xFF}));  // 4095
-  EXPECT_EQ(aml::pkg_length(4094), (Bytes{0x80, 0x00, 0x01}));  // 4097
+  EXPECT_EQ(aml::pkg_length(4094), (Bytes{0x81, 0x00, 0x01}));  // 4097 = 0x1001
 }
 
 TEST(AcpiAml, NamesIntegersAndIds) {
@@ -62,9 +62,9 @@ TEST(AcpiAml, NamesIntegersAndIds) {
   EXPECT_EQ(aml::name("_S5", aml::package({aml::integer(0), aml::integer(0), aml::integer(0),
                                            aml::integer(0)})),
             (Bytes{0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00}));
-  // Method(_STA, 0) { Return (0x0B) }
+  // Method(_STA, 0) { Return (0x0B) }: PkgLength 9 = itself + name, flags, Return
   EXPECT_EQ(aml::method("_STA", 0, false, aml::return_(aml::integer(0x0B))),
-            (Bytes{0x14, 0x08, '_', 'S', 'T', 'A', 0x00, 0xA4, 0x0A, 0x0B}));
+            (Bytes{0x14, 0x09, '_', 'S', 'T', 'A', 0x00, 0xA4, 0x0A, 0x0B}));
   // Field(P40C, ByteAcc, NoLock, Preserve) { PRQ0, 8 }
   EXPECT_EQ(aml::field("P40C", aml::Access::Byte, {{"PRQ0", 8}}),
             (Bytes{0x5B, 0x81, 0x0B, 'P', '4', '0', 'C', 0x01, 'P', 'R', 'Q', '0', 0x08}));
