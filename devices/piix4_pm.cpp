@@ -28,6 +28,11 @@ Piix4Pm::Piix4Pm(Scheduler& sched, PortBus& ports)
   set_writable(0x44, 4, 0xFFFFFFFF);  // CNTA
   set_writable(0x48, 4, 0xFFFFFFFF);  // CNTB
   for (uint8_t off = 0x4C; off < 0x78; off = uint8_t(off + 4)) set_writable(off, 4, 0xFFFFFFFF);
+  // DEVACTB.APMC_EN (0x58 bit 25) reads 1 and stays: there is no SMM, and firmware takes
+  // the bit as "SMM already set up" (QEMU does the same with smm=off).  SeaBIOS would
+  // otherwise enable APMC SMIs and wait forever for an SMI handler to answer on APMS.
+  set_cfg32(kDevactb, kApmcEn);
+  set_writable(kDevactb, 4, ~kApmcEn);
 
   PortHandler apm;
   apm.read = [this](uint16_t port, unsigned) -> uint32_t { return port == kPortApmc ? apmc_ : apms_; };

@@ -6,6 +6,9 @@
 // Configuration space:
 //   - PMBA (0x40): base of the 64-byte power management I/O block (bits 15:6; bit 0 reads
 //     1, "I/O space").  PMREGMISC (0x80) bit 0 PMIOSE turns its decoding on.
+//   - DEVACTB (0x58) bit 25 APMC_EN reads 1 and cannot be cleared: SMM is not modelled,
+//     and firmware (SeaBIOS, as on QEMU with smm=off) takes a set bit to mean its SMM
+//     set-up is done; it would otherwise wait forever for an SMI handler.
 //   - SMBBA (0x90), SMBHSTCFG (0xD2), CNTA/CNTB and the DEVRES registers (0x44-0x77) hold
 //     their values; the SMBus host controller itself is NOT modelled (its ports stay
 //     unmapped), nor are the device-monitor traps the DEVRES registers steer.
@@ -46,7 +49,9 @@ namespace rz {
 class Piix4Pm : public PciDevice {
  public:
   // Configuration registers.
-  static constexpr uint8_t kPmba = 0x40, kPmregmisc = 0x80, kSmbba = 0x90, kSmbhstcfg = 0xD2;
+  static constexpr uint8_t kPmba = 0x40, kDevactb = 0x58, kPmregmisc = 0x80, kSmbba = 0x90,
+                           kSmbhstcfg = 0xD2;
+  static constexpr uint32_t kApmcEn = 1u << 25;  // DEVACTB: SMI on APMC writes
   // I/O block offsets.
   static constexpr unsigned kPmsts = 0x00, kPmen = 0x02, kPmcntrl = 0x04, kPmtmr = 0x08,
                             kGpsts = 0x0C, kGpen = 0x0E, kBlockSize = 0x40;

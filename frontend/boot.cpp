@@ -47,6 +47,8 @@ void setup_acpi_without_firmware(Machine& m) {
   board->pci().config_write(0, I440fx::kPam0 + 5, 1, 0x33);
   board->pci().config_write(0, I440fx::kPam0 + 6, 1, 0x33);
   install_acpi_tables(m.mem(), build_acpi_tables(ac), kAcpiDirectBase);
+  // The SCI (IRQ9) is level triggered: firmware sets its ELCR bit (port 0x4D1 bit 1).
+  board->pic().slave().set_elcr(uint8_t(board->pic().slave().elcr() | 0x02));
 }
 
 void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,

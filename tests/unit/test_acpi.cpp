@@ -198,6 +198,8 @@ TEST(AcpiTables, FirmwarelessPcMachineShowsTablesAndPmBlock) {
   EXPECT_EQ(m.ports().read(cnt, 2), 0u);
   m.ports().write(uint16_t(le(fadt + 48, 4)), 1, fadt[52]);
   EXPECT_EQ(m.ports().read(cnt, 2), 1u);
+  // IRQ9 (the SCI) is level triggered.
+  EXPECT_EQ(m.ports().read(0x4D1, 1) & 0x02, 0x02u);
   // The e820 map of a direct boot reserves the tables' area.
   bool reserved = false;
   for (const E820Entry& e : pc_e820_map(m.mem().ram_size()))

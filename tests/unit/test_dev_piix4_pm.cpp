@@ -49,6 +49,12 @@ TEST(DevPiix4Pm, IdentityAndPmbaDecoding) {
   EXPECT_EQ(r.rd(0x08) >> 8, 0x068000u);  // bridge, other
   EXPECT_EQ(r.rd(0x3C) >> 8 & 0xFF, 1u);  // INTA#
   EXPECT_EQ(r.rd(0x40), 1u);              // PMBA: only the I/O-space bit
+  // DEVACTB.APMC_EN is set and stays set (no SMM to set up).
+  EXPECT_EQ(r.rd(0x58), 1u << 25);
+  r.wr(0x58, 0);
+  EXPECT_EQ(r.rd(0x58), 1u << 25);
+  r.wr(0x58, 0xFFFFFFFF);
+  EXPECT_EQ(r.rd(0x58), 0xFFFFFFFFu);
   r.wr(0x40, 0xFFFFFFFF);
   EXPECT_EQ(r.rd(0x40), 0x0000FFC1u);     // bits 15:6 writable
   r.wr(0x40, 0x0000B03F);
