@@ -15,6 +15,7 @@ import argparse
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rzguest import PROMPT, Guest  # noqa: E402
@@ -35,10 +36,13 @@ def normalise(line):
 
 def collect(cmd, label, boot_timeout):
     print(f"== {label}: {' '.join(cmd)}", flush=True)
+    t0 = time.monotonic()
     g = Guest(cmd)
     try:
         g.expect(PROMPT, boot_timeout)
+        boot_s = time.monotonic() - t0
         raw = g.run("dmesg -r", 300)
+        up = g.run("cat /proc/uptime", 60)
         d = "/sys/devices/system/clocksource/clocksource0"
         cs = g.run(f"echo CS: $(cat {d}/available_clocksource) / $(cat {d}/current_clocksource)", 60)
         g.send("poweroff -f\n")
@@ -56,6 +60,9 @@ def collect(cmd, label, boot_timeout):
         level, text = int(m.group(1)) & 7, m.group(2)
         (warn if level <= 4 else info).append((level, text))
     m = re.search(r"^CS: (.*)$", cs, re.M)
+    u = re.search(r"^(\d+\.\d+) ", up, re.M)
+    print(f"   shell prompt after {boot_s:.1f} s host time; guest uptime {u.group(1) if u else '?'} s "
+          f"after dmesg", flush=True)
     print(f"   clocksources (available / current): {m.group(1).strip() if m else '?'}; "
           f"exit status after poweroff -f: {rc}", flush=True)
     return warn, info
