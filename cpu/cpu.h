@@ -64,12 +64,17 @@ class Cpu : public CpuState {
   InterruptAck* pic = nullptr;
   volatile bool intr_line = false;  // INTR pin, driven by the PIC
   bool nmi_pending = false;
-  // FERR# output: an unmasked x87 exception met by a waiting x87 instruction while CR0.NE=0
-  // asserts it; clearing the exception flags (FNCLEX, FNINIT, FLDENV, FRSTOR) deasserts it.
-  // The PC board routes it to IRQ13 (through the chipset latch); nullptr: not connected.
+  // FERR# output: with CR0.NE=0 an unmasked x87 exception asserts it when the instruction
+  // that caused it completes (P6); clearing the exception flags (FNCLEX, FNINIT, FLDENV,
+  // FRSTOR) deasserts it.  The PC board routes it to IRQ13 (through the chipset latch);
+  // nullptr: not connected.
   void (*ferr)(void* ctx, bool asserted) = nullptr;
   void* ferr_ctx = nullptr;
   bool ferr_asserted = false;
+  // IGNNE# input (the PC chipset asserts it on a write to port F0h while FERR# is asserted,
+  // until FERR# goes away): with CR0.NE=0 waiting x87 instructions ignore a pending error
+  // instead of freezing.
+  bool ignne = false;
   std::jmp_buf* fault_jmp = nullptr;  // where raise_fault() lands (the run loop)
   CpuStats stats;
 
@@ -102,6 +107,9 @@ class Cpu : public CpuState {
 [[noreturn]] void raise_fault(Cpu& c, uint8_t vector);
 [[noreturn]] void raise_fault(Cpu& c, uint8_t vector, uint32_t error);
 [[noreturn]] void raise_page_fault(Cpu& c, uint32_t lin, uint32_t error);
+// Abandon the current instruction and halt with EIP at it until an interrupt (INTR or NMI)
+// comes; no exception is delivered.  The interrupt's saved EIP is this instruction.
+[[noreturn]] void raise_freeze(Cpu& c);
 [[noreturn]] inline void raise_ud(Cpu& c) { raise_fault(c, kUD); }
 [[noreturn]] inline void raise_gp0(Cpu& c) { raise_fault(c, kGP, 0); }
 

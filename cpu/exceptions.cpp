@@ -23,6 +23,11 @@ void raise_page_fault(Cpu& c, uint32_t lin, uint32_t error) {
   raise_fault(c, kPF, error);
 }
 
+void raise_freeze(Cpu& c) {
+  c.exc = PendingException{0, false, 0, true};
+  std::longjmp(*c.fault_jmp, 1);
+}
+
 namespace {
 
 enum class ExcClass { Benign, Contributory, PageFault };
@@ -40,6 +45,11 @@ ExcClass classify(uint8_t v) {
 // exc_nesting holds 1 + the vector being delivered (0: none), so a fault raised while
 // delivering can be combined with it as SDM vol. 3 table 6-5 says.
 void Cpu::deliver_pending_exception() {
+  if (exc.freeze) {  // raise_freeze(): wait for an interrupt, EIP at the instruction
+    exc.freeze = false;
+    halted = true;
+    return;
+  }
   ++stats.exceptions;
   PendingException e = exc;
   if (exc_nesting) {

@@ -77,6 +77,7 @@ void Cpu::reset() {
   s = CpuState{};
   x87::power_on_state(s.fpu);  // SDM vol. 3 table 9-1: FCW 0040H, FTW 5555H
   ferr_asserted = false;
+  ignne = false;
   cr0 = CR0_ET | CR0_CD | CR0_NW;  // SDM vol. 3 table 9-1: 60000010H after RESET
   for (unsigned i = 0; i < kNumSegs; ++i) {
     seg[i] = Segment{};

@@ -75,6 +75,9 @@ struct PendingException {
   uint8_t vector = 0;
   bool has_error = false;
   uint32_t error = 0;
+  // Not an exception: the instruction did not start and the CPU waits for an interrupt
+  // with EIP at it (the x87 freeze of MS-DOS compatibility mode, raise_freeze()).
+  bool freeze = false;
 };
 
 struct CpuState {

@@ -79,6 +79,10 @@ IdeDriveSpec parse_drive_spec(const std::string& value) {
       else bad(opt, "media must be disk or cdrom, got '" + v + "'");
     } else if (k == "format") {
       if (v != "raw") bad(opt, "only format=raw is supported, got format=" + v);
+    } else if (k == "bootindex") {
+      unsigned n;
+      if (!parse_small(v, 999, n)) bad(opt, "bootindex must be 0-999, got '" + v + "'");
+      d.bootindex = int(n);
     } else if (k == "readonly") {
       if (!parse_bool(v, d.read_only)) bad(opt, "readonly must be on or off, got '" + v + "'");
     } else {
@@ -135,6 +139,25 @@ std::vector<uint8_t> parse_boot_spec(const std::string& value, unsigned* menu_ms
     codes.push_back(code);
   }
   return codes;
+}
+
+std::string ide_boot_path(unsigned index) {
+  return "/pci@i0cf8/ide@1,1/drive@" + std::to_string(index >> 1) + "/disk@" +
+         std::to_string(index & 1);
+}
+
+std::vector<std::string> ide_boot_order(const std::vector<IdeDriveSpec>& drives) {
+  std::vector<const IdeDriveSpec*> v;
+  for (const IdeDriveSpec& d : drives)
+    if (d.bootindex >= 0) v.push_back(&d);
+  std::stable_sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->bootindex < b->bootindex; });
+  std::vector<std::string> lines;
+  for (size_t k = 0; k < v.size(); ++k) {
+    if (k > 0 && v[k]->bootindex == v[k - 1]->bootindex)
+      bad("-drive", "bootindex " + std::to_string(v[k]->bootindex) + " is used twice");
+    lines.push_back(ide_boot_path(unsigned(v[k]->index)));
+  }
+  return lines;
 }
 
 void assign_drive_indexes(std::vector<IdeDriveSpec>& drives) {

@@ -26,10 +26,11 @@ struct IdeDriveSpec {
   int index = -1;      // 0-3; -1: the first free index (-drive without index=)
   bool cdrom = false;
   bool read_only = false;
+  int bootindex = -1;  // -drive bootindex=N: the firmware's boot priority (lower first); -1: none
 };
 
-// "file=PATH,if=ide,index=N,media=disk|cdrom,format=raw,readonly=on|off" (also bus=B,
-// unit=U for index 2B+U; ",," is a comma inside a value).  Throws std::runtime_error
+// "file=PATH,if=ide,index=N,media=disk|cdrom,format=raw,readonly=on|off,bootindex=N"
+// (also bus=B, unit=U for index 2B+U; ",," is a comma inside a value).  Throws std::runtime_error
 // with a message starting "-drive: ".
 IdeDriveSpec parse_drive_spec(const std::string& value);
 // "-boot": "order=LETTERS" or just "LETTERS" (a floppy, c hard disk, d CD-ROM, n network),
@@ -41,6 +42,12 @@ std::vector<uint8_t> parse_boot_spec(const std::string& value, unsigned* menu_ms
 // Fill in missing indexes and check for clashes (throws "OPTION: index N is already used
 // by OPTION2" / "no free IDE index").
 void assign_drive_indexes(std::vector<IdeDriveSpec>& drives);
+// SeaBIOS's device path of the IDE drive at `index` (0-3) behind the PIIX3's IDE function
+// 00:01.1, as QEMU writes it into the fw_cfg "bootorder" file: /pci@i0cf8/ide@1,1/drive@C/disk@U.
+std::string ide_boot_path(unsigned index);
+// The drives with a bootindex, as "bootorder" lines in ascending bootindex order (throws
+// "-drive: bootindex N is used twice").
+std::vector<std::string> ide_boot_order(const std::vector<IdeDriveSpec>& drives);
 
 class PcIde {
  public:

@@ -112,6 +112,9 @@ class PcBoard {
   // Called by the owner when it carries out a reset request, before the CPU restarts:
   // a hard reset through 0xCF9 also asserts PCIRST# (every PCI device to its defaults).
   void complete_reset();
+  // A hard reset requested from outside the guest (the monitor's system_reset): as a
+  // write of 0x06 to 0xCF9 would, through the on_reset callback.
+  void request_hard_reset() { request_reset(true); }
   SystemControlA& port92() { return port92_; }
 
   void serialize(Serializer& s);

@@ -65,6 +65,9 @@ class PciDevice {
   uint32_t bar_address(unsigned n) const;
   // Whether BAR n is decoded now (command bit set and an address assigned).
   bool bar_active(unsigned n) const { return n < kBars && mapped_[n]; }
+  // Size of BAR n as declared (0: the BAR is not implemented), and whether it is I/O.
+  uint32_t bar_size(unsigned n) const { return n < kBars ? bars_[n].size : 0; }
+  bool bar_is_io(unsigned n) const { return n < kBars && bars_[n].kind == Bar::Kind::Io; }
 
   // The device's INTx# pin (pin declared with set_interrupt_pin; 0 = none).
   void set_intx(bool level);

@@ -403,6 +403,13 @@ uint8_t Pit::read_port61() {
 void Pit::write_port61(uint8_t v) {
   port61_ = v & 0x0F;
   set_gate(2, v & 1);
+  if (speaker_listener_) {
+    bool level = (port61_ & 2) && out(2);
+    if (level != speaker_input_) {
+      speaker_input_ = level;
+      speaker_listener_(sched_.now(), level);
+    }
+  }
 }
 
 void Pit::map_ports(PortBus& bus) {

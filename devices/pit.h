@@ -77,6 +77,11 @@ class Pit {
   bool out(unsigned ch);          // OUT level now
   uint32_t counter(unsigned ch);  // CE now (binary)
   bool speaker_on() const { return (port61_ & 3) == 3; }
+  // The speaker's input is port 0x61 bit 1 AND channel 2's OUT.  `f` hears every change of
+  // that input made by a port 0x61 write (a program toggling bit 1 by hand, with OUT2 held
+  // high: gate off in mode 3), with the virtual time of the write.  Changes of OUT2 itself
+  // (a tone) are not reported: speaker_on() and channel(2) describe those.  Empty: none.
+  void on_speaker_input(std::function<void(int64_t ns, bool level)> f) { speaker_listener_ = std::move(f); }
   // A channel's programmed state (mode, count in use, gate), for the frontend's speaker
   // sound; read-only.
   const PitChannelState& channel(unsigned ch) const { return ch_[ch]; }
@@ -102,6 +107,8 @@ class Pit {
   Scheduler& sched_;
   std::array<PitChannelState, 3> ch_;
   uint8_t port61_ = 0;  // bits 0-3 as written
+  std::function<void(int64_t, bool)> speaker_listener_;
+  bool speaker_input_ = false;  // as last reported to speaker_listener_
   IrqLine irq0_;
   EventId event_ = 0;
 };

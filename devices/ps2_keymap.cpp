@@ -91,9 +91,15 @@ bool ps2_set2_from_hid(uint16_t usage, uint8_t& code, bool& extended) {
 // PrintScreen and Pause send what a real keyboard sends for the modifiers held with them:
 // PrintScreen is "fake shift + keypad *" alone, plain keypad-* code (E0 7C) with Shift or
 // Ctrl, and SysRq (84) with Alt; Pause is an E1 sequence on press only, and Break (E0 7E,
-// Ctrl+Pause) likewise sends make and break at once on press.  The modifier state is kept from the usages this
-// function has seen.  Not modelled: the fake shifts real keyboards add around the
-// navigation keys while NumLock or Shift is on (guests ignore them).
+// Ctrl+Pause) likewise sends make and break at once on press.  The grey navigation keys
+// (Insert, Delete, Home, End, Page Up/Down, arrows) and keypad / carry "fake shifts", as the
+// 101/102-key keyboard's firmware adds them so that old software reading them as their
+// keypad twins is not misled (Microsoft, Keyboard Scan Code Specification): with Shift held
+// the keyboard first releases the held Shift(s) (E0 AA / E0 B6 in set 1) and presses them
+// again after the break; with Num Lock on and no Shift (navigation keys only) it presses a
+// fake Left Shift (E0 2A) before the make and releases it (E0 AA) after the break.  Num
+// Lock is the keyboard's LED as the host set it (command EDh); typematic repeats only the
+// key's own E0 code.  The modifier state is kept from the usages this function has seen.
 void Ps2Keyboard::key_hid(uint16_t usage, bool pressed) {
   if (usage >= 0xE0 && usage <= 0xE7) {
     uint8_t bit = uint8_t(1u << (usage - 0xE0));
@@ -136,7 +142,44 @@ void Ps2Keyboard::key_hid(uint16_t usage, bool pressed) {
   }
   uint8_t code;
   bool ext;
-  if (ps2_set2_from_hid(usage, code, ext)) key_set2(code, ext, pressed);
+  if (!ps2_set2_from_hid(usage, code, ext)) return;
+  const bool nav = usage >= 0x49 && usage <= 0x52, kp_slash = usage == 0x54;
+  if (!nav && !kp_slash) {
+    key_set2(code, ext, pressed);
+    return;
+  }
+  if (!s_.scanning) return;
+  const bool lshift = s_.hid_mods & 0x02, rshift = s_.hid_mods & 0x20;
+  const bool num_lock = s_.leds & 0x02;
+  // Set-2 codes of the shifts, sent with the E0 prefix (the 8042 makes them E0 2A / E0 36).
+  constexpr uint8_t kLShift2 = 0x12, kRShift2 = 0x59;
+  if (lshift || rshift) {
+    if (nav && num_lock) {  // Shift cancels Num Lock: the plain codes
+      key_set2(code, ext, pressed);
+      return;
+    }
+    if (pressed) {
+      if (lshift) emit_key(kLShift2, true, false);
+      if (rshift) emit_key(kRShift2, true, false);
+      key_set2(code, ext, true);
+    } else {
+      key_set2(code, ext, false);
+      if (rshift) emit_key(kRShift2, true, true);
+      if (lshift) emit_key(kLShift2, true, true);
+    }
+    return;
+  }
+  if (nav && num_lock) {
+    if (pressed) {
+      emit_key(kLShift2, true, true);
+      key_set2(code, ext, true);
+    } else {
+      key_set2(code, ext, false);
+      emit_key(kLShift2, true, false);
+    }
+    return;
+  }
+  key_set2(code, ext, pressed);
 }
 
 }  // namespace rz

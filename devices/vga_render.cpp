@@ -214,6 +214,17 @@ bool StdVga::render_vbe(const Mode& m, DisplayFrame& f, bool full) {
   return top < bottom;
 }
 
+double StdVga::aspect() const {
+  if (vbe_on()) {
+    Mode m = current_mode();
+    // 320x200 and 640x400 are the old 200/400-line modes that VESA cards scanned like VGA
+    // modes on the same 4:3 monitor; every other VBE mode has square pixels.
+    bool crt_mode = (m.width == 320 && m.height == 200) || (m.width == 640 && m.height == 400);
+    if (m.kind == Scan::Vbe && m.width && m.height && !crt_mode) return double(m.width) / double(m.height);
+  }
+  return 4.0 / 3.0;
+}
+
 bool StdVga::render(DisplayFrame& f) {
   Mode m = current_mode();
   size_t n = size_t(m.width) * m.height;

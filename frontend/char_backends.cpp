@@ -15,7 +15,7 @@ namespace rz {
 
 static_assert(sizeof(termios) <= 64, "termios save area too small");
 
-StdioCharBackend::StdioCharBackend(bool raw) {
+StdioCharBackend::StdioCharBackend(bool raw, bool escapes) : escapes_(escapes) {
   if (raw && isatty(STDIN_FILENO)) {
     termios t;
     if (tcgetattr(STDIN_FILENO, &t) == 0) {
@@ -48,7 +48,7 @@ size_t StdioCharBackend::read(uint8_t* buf, size_t max) {
   ssize_t n = ::read(STDIN_FILENO, buf, max);
   if (n == 0) eof_ = true;
   if (n <= 0) return 0;
-  if (!raw_set_) return size_t(n);
+  if (!raw_set_ || !escapes_) return size_t(n);
   // In raw mode Ctrl-C goes to the guest; Ctrl-A x quits (as in QEMU), Ctrl-A Ctrl-A sends
   // one Ctrl-A.
   size_t out = 0;
@@ -58,6 +58,12 @@ size_t StdioCharBackend::read(uint8_t* buf, size_t max) {
       escape_ = false;
       if (ch == 'x' || ch == 'X') {
         quit_ = true;
+        continue;
+      }
+      if (ch == 'h' || ch == 'H') {
+        static const char kHelp[] = "\nC-a h    print this help\nC-a x    exit emulator\n"
+                                    "C-a C-a  sends C-a\n";  // OPOST is on: \n ends lines
+        for (const char* p = kHelp; *p; ++p) write(uint8_t(*p));
         continue;
       }
       if (ch != 0x01) buf[out++] = 0x01;

@@ -12,18 +12,24 @@ namespace rz {
 
 class StdioCharBackend : public CharBackend {
  public:
-  // `raw`: put a terminal stdin into raw mode (restored on destruction).
-  explicit StdioCharBackend(bool raw = false);
+  // `raw`: put a terminal stdin into raw mode (restored on destruction).  `escapes`: act on
+  // the Ctrl-A keys below in raw mode (false: read() returns every byte; a multiplexer
+  // that handles Ctrl-A itself, frontend/term_mux.h, asks for that).
+  explicit StdioCharBackend(bool raw = false, bool escapes = true);
   ~StdioCharBackend() override;
   StdioCharBackend(const StdioCharBackend&) = delete;
   StdioCharBackend& operator=(const StdioCharBackend&) = delete;
   void write(uint8_t byte) override;
   size_t read(uint8_t* buf, size_t max) override;
-  // Ctrl-A x was typed (raw mode only): the frontend ends the run.
+  // Ctrl-A x was typed (raw mode only): the frontend ends the run.  Ctrl-A h prints the
+  // Ctrl-A keys; Ctrl-A Ctrl-A sends one Ctrl-A.
   bool quit_requested() const { return quit_; }
+  // Whether stdin is a terminal that this back-end put into raw mode.
+  bool raw() const { return raw_set_; }
 
  private:
   bool raw_set_ = false;
+  bool escapes_ = true;
   bool eof_ = false;
   bool escape_ = false;
   bool quit_ = false;

@@ -28,15 +28,21 @@ Machine::Machine(const MachineConfig& cfg)
     ack_.board = board_.get();
     cpu_.pic = &ack_;
     board_->on_intr_change([this](bool level) { cpu_.intr_line = level; });
-    // FERR# from the x87 (CR0.NE=0) is IRQ13, as PCs wire it; a write to port F0h
-    // releases it (the chipset's IGNNE# latch).
+    // FERR# from the x87 (CR0.NE=0) is IRQ13, as PCs wire it (SDM vol. 1 appendix D): a
+    // write to port F0h while FERR# is asserted drops IRQ13 and asserts IGNNE#, which stays
+    // asserted until FERR# goes away.
     cpu_.ferr_ctx = this;
     cpu_.ferr = [](void* ctx, bool asserted) {
-      static_cast<Machine*>(ctx)->board_->irq_input(13)->set_level(asserted);
+      Machine* m = static_cast<Machine*>(ctx);
+      if (!asserted) m->cpu_.ignne = false;
+      m->board_->irq_input(13)->set_level(asserted && !m->cpu_.ignne);
     };
     PortHandler f0;
     f0.read = [](uint16_t, unsigned) -> uint32_t { return 0xFF; };
-    f0.write = [this](uint16_t, unsigned, uint32_t) { board_->irq_input(13)->set_level(false); };
+    f0.write = [this](uint16_t, unsigned, uint32_t) {
+      if (cpu_.ferr_asserted) cpu_.ignne = true;
+      board_->irq_input(13)->set_level(false);
+    };
     ports_.map(0xF0, 1, std::move(f0), "FPU error latch");
     board_->on_reset([this] {
       reset_requested_ = true;
@@ -51,6 +57,7 @@ Machine::Machine(const MachineConfig& cfg)
     fc.ram_below_4g = mem_.ram_size();
     fc.sercon_port = board_->com(0) ? 0x3F8 : 0;
     fc.boot_menu_timeout_ms = cfg_.boot_menu_ms;
+    fc.boot_order = cfg_.boot_devices;
     publish_pc_fw_cfg(*fw_cfg_, fc);
     // ACPI tables for SeaBIOS to install (QEMU's table-loader interface).
     publish_acpi_fw_cfg(*fw_cfg_, build_acpi_tables(pc_acpi_config(*this)));
@@ -69,6 +76,11 @@ Machine::Machine(const MachineConfig& cfg)
 
 void Machine::set_serial_backend(unsigned n, CharBackend* b) {
   if (board_) board_->set_serial_backend(n, b);
+}
+
+void Machine::request_reset() {
+  if (board_) board_->request_hard_reset();  // sets reset_requested_ through on_reset
+  else reset_requested_ = true;
 }
 
 void Machine::reset_cpu() {
@@ -126,7 +138,7 @@ void Machine::add_exit_device(uint16_t iobase, uint16_t iosize) {
 
 StopReason Machine::run() {
   using clock = std::chrono::steady_clock;
-  const auto t0 = clock::now();
+  auto t0 = clock::now();
   const int64_t timeout_ns =
       cfg_.timeout_s > 0 ? int64_t(cfg_.timeout_s * 1e9) : INT64_MAX;
   stop_ = false;
@@ -137,6 +149,20 @@ StopReason Machine::run() {
   };
   const int64_t kSlice = 1'000'000;  // at most 1 ms of virtual time between device checks
   while (why == StopReason::None) {
+    if (paused_) {
+      const auto p0 = clock::now();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (poll_hook_ && poll_hook_()) stop_ = true;
+      t0 += clock::now() - p0;  // paused host time is not guest time
+      if (exit_requested_) why = StopReason::Exit;
+      else if (stop_) why = StopReason::Stopped;
+      else if (reset_requested_) {
+        reset_requested_ = false;
+        if (cfg_.no_reboot) why = StopReason::Shutdown;
+        else reset_cpu();
+      }
+      continue;
+    }
     int64_t now = sched_.now();
     int64_t next = std::min(sched_.next_event(), now + kSlice);
     uint64_t budget = uint64_t(std::max<int64_t>(1, (next - now) / cfg_.ns_per_insn));

@@ -47,6 +47,9 @@ struct MachineConfig {
   // CMOS boot devices in order (1 floppy, 2 hard disk, 3 CD-ROM, 4 network; at most 3).
   // Empty: the board's default (disk, CD-ROM, floppy).
   std::vector<uint8_t> boot_order;
+  // fw_cfg "bootorder" lines (SeaBIOS device paths, -drive bootindex=), highest priority
+  // first; devices not listed boot in the CMOS order above.
+  std::vector<std::string> boot_devices;
   // -boot menu=on: SeaBIOS offers its boot menu (ESC/F12) for this many ms; 0: no menu.
   unsigned boot_menu_ms = 0;
 };
@@ -105,6 +108,14 @@ class Machine : public IoBus {
   // Run until the guest stops the machine.  Returns why.
   StopReason run();
   void request_stop() { stop_ = true; engine_.stop(); }
+  // A reset like the PIIX3's hard reset (0xCF9): the run loop resets the CPU (and, on the
+  // PC board, every PCI device) at its next check.  Call between slices (poll hooks).
+  void request_reset();
+  // The monitor's stop/cont.  While paused the run loop runs no instructions and moves no
+  // virtual time; it keeps calling the poll hook (every 10 ms of host time), and host time
+  // spent paused does not count as guest time under the host clock.
+  void set_paused(bool p) { paused_ = p; }
+  bool paused() const { return paused_; }
   int exit_code() const { return exit_code_; }
 
   Cpu& cpu() { return cpu_; }
@@ -164,6 +175,7 @@ class Machine : public IoBus {
   }
   int64_t slice_end_ = 0;
   bool stop_ = false;
+  bool paused_ = false;
   bool exit_requested_ = false;
   bool power_off_requested_ = false;
   int exit_code_ = 0;

@@ -15,6 +15,7 @@
 #include "devices/block_file.h"
 #include "frontend/boot.h"
 #include "frontend/char_backends.h"
+#include "frontend/monitor_chardev.h"
 #include "frontend/screendump.h"
 
 namespace rz {
@@ -25,7 +26,7 @@ enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
   kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
-  kDisplay, kName, kFullScreen, kType, kKeys, kFda, kFdb,
+  kDisplay, kName, kFullScreen, kType, kKeys, kFda, kFdb, kMonitor,
 };
 
 bool parse_number(const std::string& s, double& out) {
@@ -113,6 +114,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"keys", required_argument, nullptr, kKeys},
       {"fda", required_argument, nullptr, kFda},
       {"fdb", required_argument, nullptr, kFdb},
+      {"monitor", required_argument, nullptr, kMonitor},
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
@@ -200,11 +202,19 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         }
         break;
       case kSerial:
-        if (arg != "stdio" && arg != "none" && arg != "pty" && arg.rfind("file:", 0) != 0) {
-          err = "-serial: expected stdio, pty, file:PATH or none, got '" + arg + "'";
+        if (arg != "stdio" && arg != "none" && arg != "pty" && arg != "mon:stdio" &&
+            arg.rfind("file:", 0) != 0) {
+          err = "-serial: expected stdio, mon:stdio, pty, file:PATH or none, got '" + arg + "'";
           return false;
         }
         o.serial = arg;
+        break;
+      case kMonitor:
+        if (arg != "stdio" && arg != "pty" && arg != "none") {
+          err = "-monitor: expected stdio, pty or none, got '" + arg + "'";
+          return false;
+        }
+        o.monitor = arg;
         break;
       case kVga:
         if (arg == "std") o.machine.vga = true;
@@ -281,6 +291,15 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
     err = std::string("unexpected argument '") + argv[optind] + "' (see ringzero --help)";
     return false;
   }
+  if (o.monitor == "stdio" && (o.serial == "stdio" || o.serial == "mon:stdio")) {
+    err = "-monitor stdio: stdio is taken by -serial " + o.serial +
+          " (use -serial mon:stdio to share it)";
+    return false;
+  }
+  if (o.monitor != "none" && o.serial == "mon:stdio") {
+    err = "-monitor " + o.monitor + ": the monitor is already on -serial mon:stdio";
+    return false;
+  }
   if (!o.initrd.empty() && o.kernel.empty()) {
     err = "-initrd needs -kernel";
     return false;
@@ -297,6 +316,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
   }
   try {
     assign_drive_indexes(o.drives);
+    o.machine.boot_devices = ide_boot_order(o.drives);
   } catch (const std::runtime_error& e) {
     err = e.what();
     return false;
@@ -335,15 +355,22 @@ void print_help(FILE* f) {
       "                          DMA, ports 0x92/0x80; bare: CPU and memory only\n"
       "  -vga std|none           std (default with -machine pc): VGA with Bochs VBE on PCI,\n"
       "                          SeaVGABIOS (/usr/share/seabios/vgabios-stdvga.bin) on its ROM BAR\n"
-      "  -serial stdio|pty|file:PATH|none\n"
-      "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits\n"
+      "  -serial stdio|mon:stdio|pty|file:PATH|none\n"
+      "                          COM1 back-end (default: none); on a terminal, Ctrl-A x quits,\n"
+      "                          Ctrl-A h lists the Ctrl-A keys; mon:stdio shares the terminal\n"
+      "                          with the monitor (Ctrl-A c switches between them)\n"
+      "  -monitor stdio|pty|none the monitor (QEMU's commands: help, info status|registers|pci,\n"
+      "                          x/xp /FMT ADDR, screendump FILE, sendkey KEYS [MS], stop,\n"
+      "                          cont, system_reset, quit) on the terminal or a pseudo-terminal\n"
       "\n"
       "Drives (raw images; IDE on the PIIX3, legacy ports, IRQ 14/15):\n"
       "  -hda/-hdb/-hdc/-hdd FILE   disk image on IDE index 0-3 (primary master/slave,\n"
       "                          secondary master/slave); size a multiple of 512 bytes\n"
       "  -cdrom FILE             CD image (ISO, read-only) on index 2\n"
       "  -drive file=FILE[,if=ide][,index=N|bus=B,unit=U][,media=disk|cdrom][,format=raw]\n"
-      "         [,readonly=on|off]   a drive, QEMU's syntax (',,' for a comma in FILE)\n"
+      "         [,readonly=on|off][,bootindex=N]   a drive, QEMU's syntax (',,' for a comma\n"
+      "                          in FILE); bootindex: boot priority for the firmware (fw_cfg\n"
+      "                          bootorder; lower first, before the -boot order)\n"
       "  -fda FILE, -fdb FILE    floppy image in drive A: / B: (raw 160K, 180K, 320K, 360K,\n"
       "                          720K, 1.2M, 1.44M, 1.68M DMF or 2.88M; the size picks the\n"
       "                          format and the drive type); a file that is not writable\n"
@@ -358,7 +385,8 @@ void print_help(FILE* f) {
       "                          set and SDL can open one); smooth scaling keeps the picture's\n"
       "                          aspect ratio, integer scales by whole pixels; none: headless\n"
       "                          In the window: a click grabs the mouse, Ctrl+Alt+G releases\n"
-      "                          it, Ctrl+Alt+F toggles fullscreen, closing it powers off\n"
+      "                          it, Ctrl+Alt+F toggles fullscreen, closing it powers off;\n"
+      "                          with --clock=virtual an idle guest's time keeps host pace\n"
       "  -full-screen            start the window fullscreen\n"
       "  -name NAME              machine name shown in the window title\n"
       "  --type [@SECONDS:]TEXT  type TEXT on the US layout (escapes: \\n Enter, \\t Tab,\n"
@@ -413,7 +441,7 @@ void setup_machine(Machine& m, const Options& o) {
     if (m.board() && port == 0x80) m.board()->post().on_code(make_sink(spec, "-postcodes"));
     else m.add_debugcon(port, make_sink(spec, "-postcodes"));
   }
-  if (o.serial != "none") {
+  if (o.serial != "none" && o.serial != "mon:stdio") {
     if (!m.board()) throw std::runtime_error("-serial needs the PC board (not -machine bare)");
     if (o.serial == "stdio") {
       auto be = std::make_shared<StdioCharBackend>(/*raw=*/true);
@@ -431,6 +459,7 @@ void setup_machine(Machine& m, const Options& o) {
       m.keep(be);
     }
   }
+  setup_monitor(m, o.monitor, o.serial == "mon:stdio");
   attach_floppy(m, o, 0, o.fda);
   attach_floppy(m, o, 1, o.fdb);
   if (m.board()) {

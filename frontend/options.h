@@ -25,7 +25,8 @@ struct Options {
   std::string initrd;
   std::string debugcon;   // "", "stdio", "file:PATH"
   std::string postcodes;  // "", "file:PATH[,port=N]"
-  std::string serial = "none";  // COM1: "stdio", "file:PATH", "none"
+  std::string serial = "none";  // COM1: "stdio", "mon:stdio", "pty", "file:PATH", "none"
+  std::string monitor = "none";  // -monitor: "stdio", "pty", "none"
   std::string fda, fdb;   // floppy images for drives A: and B:
   bool exit_device = false;
   uint16_t exit_iobase = 0xF4, exit_iosize = 4;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 #include "frontend/machine.h"
@@ -22,6 +23,7 @@ SdlDisplay::SdlDisplay(Machine& m, DisplaySource* src, const SdlDisplayOptions& 
 }
 
 SdlDisplay::~SdlDisplay() {
+  if (listening_ && m_.board()) m_.board()->pit().on_speaker_input(nullptr);
   if (grabbed_) SDL_SetRelativeMouseMode(SDL_FALSE);
   if (audio_dev_) SDL_CloseAudioDevice(audio_dev_);
   if (tex_) SDL_DestroyTexture(tex_);
@@ -29,6 +31,9 @@ SdlDisplay::~SdlDisplay() {
   if (win_) SDL_DestroyWindow(win_);
   if (sdl_audio_) SDL_QuitSubSystem(SDL_INIT_AUDIO);
   if (sdl_video_) SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  // The last user of SDL in the process: let SDL release what it keeps beyond its
+  // subsystems (its D-Bus connection, hints), so leak checkers see a clean exit.
+  if ((sdl_audio_ || sdl_video_) && SDL_WasInit(SDL_INIT_EVERYTHING) == 0) SDL_Quit();
 }
 
 void SdlDisplay::default_window_size(int& w, int& h) const {
@@ -83,7 +88,12 @@ bool SdlDisplay::open(std::string& err) {
       if (audio_dev_) {
         audio_rate_ = want.freq;
         synth_ = SpeakerSynth(audio_rate_);
+        edges_ = SpeakerEdges(audio_rate_);
         SDL_PauseAudioDevice(audio_dev_, 0);
+        if (m_.board()) {
+          m_.board()->pit().on_speaker_input([this](int64_t ns, bool level) { edges_.edge(ns, level); });
+          listening_ = true;
+        }
       }
     }
     if (!audio_dev_)
@@ -211,17 +221,29 @@ void SdlDisplay::toggle_fullscreen() {
   need_present_ = true;
 }
 
-// Keep about 50 ms of speaker sound queued; the device drains it at the host's pace.
+// Keep about 50 ms of speaker sound queued; the device drains it at the host's pace.  A
+// PIT tone is synthesised at the host's pace; a speaker toggled by hand is rendered from
+// its virtual time line up to the guest's present (and dropped when more than 250 ms is
+// already queued, so a guest running ahead of the host never builds up a delay).  Nothing
+// here waits for the audio device.
 void SdlDisplay::update_audio() {
   if (!audio_dev_ || !m_.board()) return;
   SpeakerTone tone = speaker_tone(m_.board()->pit());
   size_t queued = SDL_GetQueuedAudioSize(audio_dev_) / sizeof(int16_t);
+  if (!tone.on && edges_.active()) {
+    audio_buf_.resize(size_t(audio_rate_) / 4);
+    size_t n = edges_.render(m_.scheduler().now(), audio_buf_.data(), audio_buf_.size());
+    if (n && queued < audio_buf_.size())
+      SDL_QueueAudio(audio_dev_, audio_buf_.data(), Uint32(n * sizeof(int16_t)));
+    return;
+  }
+  if (tone.on) edges_.reset();
   if (!tone.on && queued == 0) return;  // silent and idle: nothing to queue
   size_t target = size_t(audio_rate_) / 20;
   if (queued >= target) return;
-  std::vector<int16_t> buf(target - queued);
-  synth_.generate(tone, buf.data(), buf.size());
-  SDL_QueueAudio(audio_dev_, buf.data(), Uint32(buf.size() * sizeof(int16_t)));
+  audio_buf_.resize(target - queued);
+  synth_.generate(tone, audio_buf_.data(), audio_buf_.size());
+  SDL_QueueAudio(audio_dev_, audio_buf_.data(), Uint32(audio_buf_.size() * sizeof(int16_t)));
 }
 
 uint32_t SdlDisplay::audio_queued_bytes() const {
@@ -239,7 +261,28 @@ bool SdlDisplay::poll_now() {
   return closed_;
 }
 
+// Under --clock=virtual, guest time may not run ahead of host time while the window is
+// open (see pacer.h): wait out the difference in slices, handling the window meanwhile.
+void SdlDisplay::pace() {
+  if (!m_.config().virtual_clock) return;
+  auto host_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+  };
+  int64_t v = m_.scheduler().now();
+  const bool idle = m_.cpu().halted;
+  int64_t ahead = pacer_.update(v, host_ns(), idle);
+  while (ahead > 1'000'000 && !closed_) {
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(ahead, 10'000'000)));
+    ahead = pacer_.update(v, host_ns(), idle);
+    SDL_Event e;
+    while (!closed_ && SDL_PollEvent(&e)) handle(e);
+    flush_mouse();
+    update_audio();
+  }
+}
+
 bool SdlDisplay::poll() {
+  pace();
   auto now = Clock::now();
   if (now - last_events_ < std::chrono::milliseconds(2)) return closed_;
   last_events_ = now;

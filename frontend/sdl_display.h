@@ -3,12 +3,17 @@
 // (integer), in a resizable window with a fullscreen toggle (Ctrl+Alt+F); the title says
 // "ringzero - NAME - N MIPS".  Host keys go to the PS/2 keyboard; a click grabs the mouse
 // (SDL relative mode) and Ctrl+Alt+G releases it; motion, buttons and wheel go to the PS/2
-// mouse.  The PC speaker plays through SDL audio.  Closing the window powers the machine
-// off: poll() returns true and the run ends.
+// mouse.  The PC speaker (a PIT channel 2 tone, or port 0x61 bit 1 toggled by hand) plays
+// through SDL audio; without an audio device the window runs silent, and it never waits
+// for the device.  Closing the window powers the machine off: poll() returns true and
+// the run ends.
 //
 // Everything runs on the main thread (SDL's rule, and the machine runs there): the
 // machine's poll hook calls poll(), which handles events every couple of milliseconds of
 // host time and redraws at about 60 Hz, only when the source's render() reports a change.
+// Under --clock=virtual, poll() also keeps an idle guest's time from running ahead of host
+// time (frontend/pacer.h), so typematic repeat, countdowns and blinking keep a person's
+// pace; a busy guest is never slowed.
 #pragma once
 
 #include <bitset>
@@ -16,9 +21,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "devices/display.h"
 #include "frontend/keys.h"
+#include "frontend/pacer.h"
 #include "frontend/speaker.h"
 
 struct SDL_Window;
@@ -80,6 +87,7 @@ class SdlDisplay {
   void present();
   void update_title(bool force);
   void update_audio();
+  void pace();
   void default_window_size(int& w, int& h) const;
 
   Machine& m_;
@@ -112,6 +120,10 @@ class SdlDisplay {
   uint32_t audio_dev_ = 0;
   int audio_rate_ = 0;
   SpeakerSynth synth_{44100};
+  SpeakerEdges edges_{44100};
+  std::vector<int16_t> audio_buf_;
+  bool listening_ = false;  // the PIT reports speaker input changes to edges_
+  IdlePacer pacer_;  // --clock=virtual: guest time never ahead of host time
   bool sdl_video_ = false, sdl_audio_ = false;
 };
 

@@ -2,6 +2,9 @@
 // speaker.h.
 #include "frontend/speaker.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace rz {
 
 SpeakerTone speaker_tone(bool gate_and_data, const PitChannelState& ch2) {
@@ -28,6 +31,79 @@ void SpeakerSynth::generate(const SpeakerTone& tone, int16_t* out, size_t n) {
     phase_ += step;
     if (phase_ >= 1) phase_ -= 1;
   }
+}
+
+void SpeakerEdges::reset() {
+  edges_.clear();
+  head_ = 0;
+  active_ = false;
+  x_prev_ = y_prev_ = 0;
+}
+
+void SpeakerEdges::edge(int64_t ns, bool level) {
+  if (!active_) {
+    // Start a time line at the first change, from the opposite level (at rest).
+    active_ = true;
+    edges_.clear();
+    head_ = 0;
+    base_ns_ = ns;
+    k_ = 0;
+    level_ = !level;
+    x_prev_ = level_ ? 1.0 : 0.0;
+    y_prev_ = 0;
+  }
+  if (edges_.size() - head_ >= kMaxEdges) skip_to(edges_[head_ + kMaxEdges / 2].ns);
+  edges_.push_back({std::max(ns, last_edge_ns_), level});
+  last_edge_ns_ = edges_.back().ns;
+}
+
+void SpeakerEdges::skip_to(int64_t ns) {
+  while (head_ < edges_.size() && edges_[head_].ns <= ns) level_ = edges_[head_++].level;
+  x_prev_ = level_ ? 1.0 : 0.0;
+  y_prev_ = 0;
+  base_ns_ = ns;
+  k_ = 0;
+}
+
+size_t SpeakerEdges::render(int64_t now_ns, int16_t* out, size_t max) {
+  if (!active_) return 0;
+  if (now_ns - cursor_ns() > kMaxLagNs) skip_to(now_ns - kMaxLagNs);
+  size_t n = 0;
+  while (n < max) {
+    int64_t t0 = cursor_ns();
+    int64_t t1 = base_ns_ + int64_t(k_ + 1) * 1'000'000'000 / rate_;
+    if (t1 > now_ns) break;
+    // Time high within [t0, t1).
+    int64_t high = 0, t = t0;
+    bool lv = level_;
+    while (head_ < edges_.size() && edges_[head_].ns < t1) {
+      int64_t e = std::max(edges_[head_].ns, t0);
+      if (lv) high += e - t;
+      t = e;
+      lv = edges_[head_++].level;
+    }
+    if (lv) high += t1 - t;
+    level_ = lv;
+    double x = double(high) / double(t1 - t0);
+    double y = x - x_prev_ + 0.995 * y_prev_;
+    x_prev_ = x;
+    y_prev_ = y;
+    out[n++] = int16_t(std::clamp(y, -1.0, 1.0) * kAmplitude);
+    if (++k_ == uint64_t(rate_)) {  // keep the sample index small
+      base_ns_ += 1'000'000'000;
+      k_ = 0;
+    }
+  }
+  if (head_ == edges_.size()) {
+    edges_.clear();
+    head_ = 0;
+    // No change for 100 ms and the output has died away: silent until the next change.
+    if (cursor_ns() - last_edge_ns_ > 100'000'000 && std::fabs(y_prev_) < 1e-3) active_ = false;
+  } else if (head_ > 4096) {
+    edges_.erase(edges_.begin(), edges_.begin() + long(head_));
+    head_ = 0;
+  }
+  return n;
 }
 
 }  // namespace rz

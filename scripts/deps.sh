@@ -10,6 +10,7 @@ PKGS=(
   nasm gcc-multilib python3
   seabios qemu-system-x86
   cpio syslinux syslinux-common isolinux xorriso mtools dosfstools e2fsprogs memtest86+
+  xvfb xdotool x11-apps
 )
 
 missing=()

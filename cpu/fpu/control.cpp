@@ -341,14 +341,7 @@ void fnstsw_ax(Cpu& c, const Insn&) {
 
 void fwait(Cpu& c, const Insn&) {
   if ((c.cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) raise_fault(c, kNM);
-  if (c.fpu.fsw & SW_ES) {
-    if (c.cr0 & CR0_NE) raise_fault(c, kMF);
-    if (!c.ferr_asserted) {
-      c.ferr_asserted = true;
-      if (c.ferr) c.ferr(c.ferr_ctx, true);
-      c.stop_block = true;
-    }
-  }
+  pending_error(c);
 }
 
 void d9(OpTable& t, int reg, int rm, const char* name, Handler h) {

@@ -6,10 +6,20 @@
 
 namespace rz::x87 {
 
+void assert_ferr(Cpu& c) {
+  if (c.ferr_asserted) return;
+  c.ferr_asserted = true;
+  if (c.ferr) c.ferr(c.ferr_ctx, true);
+  c.stop_block = true;  // the interrupt it may raise is taken after this instruction
+}
+
 void update_es(Cpu& c) {
   FpuState& f = c.fpu;
   if (f.fsw & ~f.fcw & 0x3F) {
     f.fsw |= SW_ES | SW_B;
+    // P6: in MS-DOS compatibility mode FERR# is asserted as soon as the instruction that
+    // caused the exception completes (SDM vol. 3 "Assertion of the FERR# Pin").
+    if (!(c.cr0 & CR0_NE)) assert_ferr(c);
   } else {
     f.fsw &= uint16_t(~(SW_ES | SW_B));
     if (c.ferr_asserted) {
@@ -41,18 +51,20 @@ bool stack_overflow(Cpu& c) {
   return f.fcw & SW_IE;
 }
 
+void pending_error(Cpu& c) {
+  if (!(c.fpu.fsw & SW_ES)) return;
+  if (c.cr0 & CR0_NE) raise_fault(c, kMF);
+  // MS-DOS compatibility mode (SDM vol. 3 2.5 CR0.NE, vol. 1 D.2): with IGNNE# deasserted
+  // the processor freezes just before this instruction, FERR# asserted, until an interrupt
+  // (IRQ13 on a PC) comes; the interrupt returns here.  With IGNNE# asserted the error is
+  // ignored and the instruction runs.
+  assert_ferr(c);
+  if (!c.ignne) raise_freeze(c);
+}
+
 void check_available(Cpu& c, bool waits) {
   if (c.cr0 & (CR0_EM | CR0_TS)) raise_fault(c, kNM);
-  if (waits && (c.fpu.fsw & SW_ES)) {
-    if (c.cr0 & CR0_NE) raise_fault(c, kMF);
-    // MS-DOS compatible mode: assert FERR# (IRQ13 through the board) and go on, as the
-    // instruction would once the interrupt handler has run.
-    if (!c.ferr_asserted) {
-      c.ferr_asserted = true;
-      if (c.ferr) c.ferr(c.ferr_ctx, true);
-      c.stop_block = true;
-    }
-  }
+  if (waits) pending_error(c);
 }
 
 void note_ip(Cpu& c, const Insn& i) {

@@ -78,8 +78,13 @@ bool stack_underflow(Cpu& c);
 bool stack_overflow(Cpu& c);
 
 // Instruction prologue: #NM (CR0.EM/TS), then, for waiting instructions, a pending
-// unmasked exception (#MF with CR0.NE, FERR# otherwise).
+// unmasked exception (pending_error).
 void check_available(Cpu& c, bool waits);
+// A pending unmasked exception met by a waiting instruction: #MF with CR0.NE; without NE,
+// FERR# and a freeze before the instruction unless IGNNE# is asserted.
+void pending_error(Cpu& c);
+// Assert FERR# (once; it stays asserted until ES clears).
+void assert_ferr(Cpu& c);
 // Record FIP/FCS/FOP (and FDP/FDS for memory forms).
 void note_ip(Cpu& c, const Insn& i);
 

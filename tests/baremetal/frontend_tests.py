@@ -123,6 +123,15 @@ CASES = {
     "drive_index_clash": Case(["-kernel", "k", "-hdc", "a", "-cdrom", "b"], ["-cdrom", "-hdc", "index 2"]),
     "boot_bad_device": Case(["-kernel", "k", "-boot", "z"], ["-boot", "'z'"]),
     "boot_too_many": Case(["-kernel", "k", "-boot", "order=cdan"], ["-boot", "cdan"]),
+    "drive_bad_bootindex": Case(["-kernel", "k", "-drive", "file=x,bootindex=first"], ["-drive", "'first'"]),
+    "drive_bootindex_twice": Case(["-kernel", "k", "-drive", "file=x,bootindex=1", "-drive",
+                                   "file=y,bootindex=1"], ["-drive", "bootindex 1"]),
+    "bad_monitor": Case(["-kernel", "k", "-monitor", "vc"], ["-monitor", "'vc'"]),
+    "bad_serial_mux": Case(["-kernel", "k", "-serial", "mon:pty"], ["-serial", "'mon:pty'"]),
+    "monitor_stdio_taken": Case(["-kernel", "k", "-serial", "stdio", "-monitor", "stdio"],
+                                ["-monitor stdio", "-serial stdio", "mon:stdio"]),
+    "monitor_and_mux": Case(["-kernel", "k", "-serial", "mon:stdio", "-monitor", "pty"],
+                            ["-monitor pty", "-serial mon:stdio"]),
     "drive_bare_machine": Case(["-kernel", "k", "-machine", "bare", "-hda", "x"], ["-hda", "bare"]),
 }
 

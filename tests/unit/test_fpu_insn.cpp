@@ -114,27 +114,55 @@ TEST(FpuInsn, PendingExceptionRaisesMfWithNe) {
 }
 
 struct FerrLog {
+  const Cpu* cpu = nullptr;
   int asserts = 0, deasserts = 0;
+  uint32_t assert_eip = 0;  // EIP of the instruction running when FERR# was asserted
   static void hook(void* ctx, bool on) {
     auto* l = static_cast<FerrLog*>(ctx);
     (on ? l->asserts : l->deasserts)++;
+    if (on) l->assert_eip = l->cpu->eip;
   }
 };
 
-TEST(FpuInsn, PendingExceptionAssertsFerrWithoutNe) {
+// CR0.NE=0 (MS-DOS compatibility mode) on a P6: FERR# is asserted when the FDIV completes
+// (SDM vol. 3 "Assertion of the FERR# Pin"), and with IGNNE# deasserted the FWAIT freezes
+// the processor before it runs: halted with EIP at the FWAIT, no exception delivered.
+TEST(FpuInsn, FerrAtTheFaultingInsnThenFreezeAtTheWait) {
+  Snippet s(zero_divide_program());
+  wr16(s, kData, 0x037B);
+  set_vector(s, kMF, 0x2000);
+  FerrLog log;
+  log.cpu = &s.cpu();
+  s.cpu().ferr = FerrLog::hook;
+  s.cpu().ferr_ctx = &log;
+  EXPECT_EQ(s.run(), StopReason::Halted);  // IF=0: the freeze never ends
+  EXPECT_EQ(log.asserts, 1);
+  EXPECT_EQ(log.assert_eip, 0x1008u);  // during the FDIV
+  EXPECT_EQ(log.deasserts, 0);
+  EXPECT_EQ(s.cpu().eip, 0x100Au);  // frozen at the FWAIT, not in the #MF handler
+  EXPECT_EQ(s.cpu().stats.exceptions, 0u);
+  EXPECT_EQ(s.cpu().fpu.fsw & (SW_ES | SW_ZE), SW_ES | SW_ZE);
+}
+
+// With IGNNE# asserted the waiting instructions ignore the pending error; FNCLEX then
+// deasserts FERR#.
+TEST(FpuInsn, IgnneLetsWaitingInsnsRun) {
   std::vector<uint8_t> code = zero_divide_program();
-  code.back() = 0xDB;  // ... FWAIT; FNCLEX; HLT
-  code.insert(code.end(), {0xE2, 0xF4});
+  code.back() = 0xD9;  // ... FWAIT; FLD1; FNCLEX; HLT
+  code.insert(code.end(), {0xE8, 0xDB, 0xE2, 0xF4});
   Snippet s(code);
   wr16(s, kData, 0x037B);
   set_vector(s, kMF, 0x2000);
   FerrLog log;
+  log.cpu = &s.cpu();
   s.cpu().ferr = FerrLog::hook;
   s.cpu().ferr_ctx = &log;
+  s.cpu().ignne = true;
   s.run();
-  EXPECT_EQ(s.cpu().eip, 0x100Eu);  // no exception: ran to the HLT
+  EXPECT_EQ(s.cpu().eip, 0x1010u);  // ran to the HLT
   EXPECT_EQ(log.asserts, 1);
   EXPECT_EQ(log.deasserts, 1);
+  EXPECT_EQ(top(s.cpu().fpu), 5u);  // FLD1 ran
   EXPECT_EQ(s.cpu().fpu.fsw & (SW_ES | SW_ZE), 0);
 }
 

@@ -149,6 +149,69 @@ TEST(KeysKeymap, PauseAndCtrlBreak) {
   EXPECT_EQ(t.press_release(0x48), (std::vector<uint8_t>{0xE0, 0x46, 0xE0, 0xC6}));
 }
 
+// The fake shifts of the grey keys (Microsoft's Keyboard Scan Code Specification, the
+// notes to the scan code table), with the Num Lock state the host set through the LEDs.
+TEST(KeysKeymap, GreyKeysCarryFakeShifts) {
+  using V = std::vector<uint8_t>;
+  Kbc t;
+  auto& kbd = t.kbc.keyboard();
+  // Num Lock off, no Shift: the plain E0 codes (Right, keypad /).
+  EXPECT_EQ(t.press_release(0x4F), (V{0xE0, 0x4D, 0xE0, 0xCD}));
+  EXPECT_EQ(t.press_release(0x54), (V{0xE0, 0x35, 0xE0, 0xB5}));
+  // Left Shift held: released before the make, pressed again after the break.
+  kbd.key_hid(0xE1, true);
+  EXPECT_EQ(t.drain(), (V{0x2A}));
+  EXPECT_EQ(t.press_release(0x4A), (V{0xE0, 0xAA, 0xE0, 0x47, 0xE0, 0xC7, 0xE0, 0x2A}));  // Home
+  EXPECT_EQ(t.press_release(0x54), (V{0xE0, 0xAA, 0xE0, 0x35, 0xE0, 0xB5, 0xE0, 0x2A}));  // KP /
+  // Both Shifts: both released (left first), pressed again in reverse.
+  kbd.key_hid(0xE5, true);
+  EXPECT_EQ(t.drain(), (V{0x36}));
+  EXPECT_EQ(t.press_release(0x4C),  // Delete
+            (V{0xE0, 0xAA, 0xE0, 0xB6, 0xE0, 0x53, 0xE0, 0xD3, 0xE0, 0x36, 0xE0, 0x2A}));
+  kbd.key_hid(0xE1, false);
+  kbd.key_hid(0xE5, false);
+  EXPECT_EQ(t.drain(), (V{0xAA, 0xB6}));
+  // Num Lock on (LED command EDh 02h): a fake Left Shift press around the grey keys...
+  t.bus.write(0x60, 1, 0xED);
+  t.bus.write(0x60, 1, 0x02);
+  EXPECT_EQ(t.drain(), (V{0xFA, 0xFA}));
+  EXPECT_EQ(t.press_release(0x52), (V{0xE0, 0x2A, 0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0xAA}));  // Up
+  // ...but not keypad /, and Shift with Num Lock gives the plain codes.
+  EXPECT_EQ(t.press_release(0x54), (V{0xE0, 0x35, 0xE0, 0xB5}));
+  kbd.key_hid(0xE5, true);
+  t.drain();
+  EXPECT_EQ(t.press_release(0x49), (V{0xE0, 0x52, 0xE0, 0xD2}));  // Insert
+  EXPECT_EQ(t.press_release(0x54), (V{0xE0, 0xB6, 0xE0, 0x35, 0xE0, 0xB5, 0xE0, 0x36}));
+  // The keypad's own digits and the main block are untouched.
+  EXPECT_EQ(t.press_release(0x5C), (V{0x4B, 0xCB}));  // KP 4
+}
+
+TEST(KeysKeymap, GreyKeyFakeShiftsInScancodeSet2) {
+  using V = std::vector<uint8_t>;
+  Kbc t;
+  t.bus.write(0x64, 1, 0x60);
+  t.bus.write(0x60, 1, 0x05);  // translation off: the keyboard's own set 2
+  auto& kbd = t.kbc.keyboard();
+  kbd.key_hid(0xE1, true);
+  EXPECT_EQ(t.drain(), (V{0x12}));
+  EXPECT_EQ(t.press_release(0x50),  // Left
+            (V{0xE0, 0xF0, 0x12, 0xE0, 0x6B, 0xE0, 0xF0, 0x6B, 0xE0, 0x12}));
+}
+
+TEST(KeysKeymap, TypematicRepeatsOnlyTheGreyKeysOwnCode) {
+  using V = std::vector<uint8_t>;
+  Kbc t;
+  t.bus.write(0x60, 1, 0xED);
+  t.bus.write(0x60, 1, 0x02);  // Num Lock on
+  t.drain();
+  t.kbc.keyboard().key_hid(0x4F, true);  // Right, held
+  EXPECT_EQ(t.drain(), (V{0xE0, 0x2A, 0xE0, 0x4D}));
+  t.sched.advance_to(t.sched.now() + 550'000'000);  // past the 500 ms delay: one repeat
+  EXPECT_EQ(t.drain(), (V{0xE0, 0x4D}));
+  t.kbc.keyboard().key_hid(0x4F, false);
+  EXPECT_EQ(t.drain(), (V{0xE0, 0xCD, 0xE0, 0xAA}));
+}
+
 TEST(KeysKeymap, KoreanKeysAreMakeOnly) {
   Kbc t;
   EXPECT_EQ(t.press_release(0x90), (std::vector<uint8_t>{0xF2}));
