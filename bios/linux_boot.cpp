@@ -47,7 +47,7 @@ std::vector<E820Entry> pc_e820_map(uint32_t ram_bytes) {
   return {
       {0, 0x9FC00, 1},
       {0x9FC00, 0x400, 2},       // extended BIOS data area
-      {0xF0000, 0x10000, 2},     // system BIOS
+      {0xE0000, 0x20000, 2},     // ACPI tables (bios/acpi.h) and the system BIOS
       {0x100000, uint64_t(ram_bytes) - 0x100000, 1},
       {0xFFFC0000, 0x40000, 2},  // BIOS ROM below 4 GiB
   };

@@ -11,7 +11,9 @@ int64_t pc_calendar_seconds(int64_t year, unsigned month, unsigned day, unsigned
 
 PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConfig& cfg)
     : mem_(mem), pit_(sched), rtc_(sched, cfg.rtc_start_seconds), kbc_(sched), dma_(mem), pci_(bus, mem), host_(mem),
-      isa_([this](unsigned irq) { return irq_input(irq); }) {
+      isa_([this](unsigned irq) { return irq == 9 ? irq9_.input(kIrq9Pirq) : irq_input(irq); }),
+      pm_(sched, bus) {
+  irq9_.set_output(pic_.input(9));
   pic_.map_ports(bus);
   pit_.map_ports(bus);
   rtc_.map_ports(bus);
@@ -49,6 +51,8 @@ PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConf
   pci_.plug(&host_, 0, 0);
   isa_.attach(pci_);
   isa_.on_reset_request([this](bool hard) { request_reset(hard); });
+  pci_.plug(&pm_, 1, 3);
+  pm_.sci().connect(irq9_.input(kIrq9Sci));
 
   // CMOS as the firmware expects it.
   uint64_t below = cfg.ram_below_4g ? cfg.ram_below_4g : mem.ram_size();
@@ -115,6 +119,7 @@ void PcBoard::serialize(Serializer& s) {
   pci_.serialize(s);
   host_.serialize(s);
   isa_.serialize(s);
+  pm_.serialize(s);
   s(pci_reset_pending_);
   pic_.serialize(s);
   s(a20_);

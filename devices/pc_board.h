@@ -8,7 +8,9 @@
 //   CPU reset requests from the i8042 (0xFE, output port) and port 0x92 bit 0;
 //   the PCI bus (0xCF8/0xCFC) with the i440FX host bridge at 00.0 (PAM shadowing of
 //   0xC0000-0xFFFFF) and the PIIX3 ISA bridge at 01.0 (PIRQ A-D -> ISA IRQs, reset
-//   control at 0xCF9: a hard reset there also resets every PCI device).
+//   control at 0xCF9: a hard reset there also resets every PCI device), and the PIIX4
+//   power management function at 01.3 (ACPI PM registers and timer; its SCI is wired-ORed
+//   into IRQ9 with the ISA IRQ9 pin and the PIIX3's PIRQ routing; soft off ends the run).
 // The integrator connects intr()/inta() and the reset callback to the CPU, and the
 // frontend feeds keyboard, mouse and serial input through the accessors.
 #pragma once
@@ -26,6 +28,7 @@
 #include "devices/i8042.h"
 #include "devices/pci.h"
 #include "devices/piix3.h"
+#include "devices/piix4_pm.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/rtc.h"
@@ -85,7 +88,9 @@ class PcBoard {
   // The devices, for other boards' parts (IDE/FDC use the PIC inputs and DMA).
   // ISA IRQ n.  Master IR2 carries the cascade, so the bus's IRQ2 pin is wired to IRQ9
   // (slave IR1), as on the PC/AT.
-  IrqSink* irq_input(unsigned irq) { return pic_.input(irq == 2 ? 9 : irq); }
+  IrqSink* irq_input(unsigned irq) {
+    return irq == 2 || irq == 9 ? irq9_.input(kIrq9Isa) : pic_.input(irq);
+  }
   DualPic& pic() { return pic_; }
   Pit& pit() { return pit_; }
   Rtc& rtc() { return rtc_; }
@@ -101,6 +106,9 @@ class PcBoard {
   PciBus& pci() { return pci_; }
   I440fx& host_bridge() { return host_; }
   Piix3& isa_bridge() { return isa_; }
+  Piix4Pm& power_management() { return pm_; }
+  // ACPI soft off (SLP_EN with the S5 sleep type).
+  void on_power_off(std::function<void()> f) { pm_.on_power_off(std::move(f)); }
   // Called by the owner when it carries out a reset request, before the CPU restarts:
   // a hard reset through 0xCF9 also asserts PCIRST# (every PCI device to its defaults).
   void complete_reset();
@@ -115,8 +123,12 @@ class PcBoard {
   void update_a20();
   void request_reset(bool hard = false);
 
+  // IRQ9's wired-OR inputs.
+  enum : unsigned { kIrq9Isa = 0, kIrq9Pirq = 1, kIrq9Sci = 2 };
+
   PhysMem& mem_;
   DualPic pic_;
+  IrqOrGate irq9_;
   Pit pit_;
   Rtc rtc_;
   I8042 kbc_;
@@ -128,6 +140,7 @@ class PcBoard {
   PciBus pci_;
   I440fx host_;
   Piix3 isa_;
+  Piix4Pm pm_;
   bool pci_reset_pending_ = false;
   std::unique_ptr<Uart16550> com1_, com2_;
   bool a20_ = true;

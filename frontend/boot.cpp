@@ -9,6 +9,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "bios/acpi.h"
 #include "bios/fw_cfg.h"
 #include "bios/linux_boot.h"
 #include "cpu/segments.h"
@@ -35,12 +36,28 @@ bool is_linux_kernel(const std::string& path) {
          std::memcmp(buf + 0x202, "HdrS", 4) == 0;
 }
 
+void setup_acpi_without_firmware(Machine& m) {
+  PcBoard* board = m.board();
+  if (!board) return;
+  AcpiConfig ac = pc_acpi_config(m);
+  board->power_management().enable_io(ac.pm_base);
+  // PAM5 (0xE0000-0xE7FFF) and PAM6 (0xE8000-0xEFFFF): DRAM read/write, as firmware
+  // leaves the area that holds its ACPI tables (the e820 map reserves it).
+  static_assert(kAcpiDirectBase == 0xE0000 && kAcpiDirectSize == 0x10000);
+  board->pci().config_write(0, I440fx::kPam0 + 5, 1, 0x33);
+  board->pci().config_write(0, I440fx::kPam0 + 6, 1, 0x33);
+  install_acpi_tables(m.mem(), build_acpi_tables(ac), kAcpiDirectBase);
+  // The SCI (IRQ9) is level triggered: firmware sets its ELCR bit (port 0x4D1 bit 1).
+  board->pic().slave().set_elcr(uint8_t(board->pic().slave().elcr() | 0x02));
+}
+
 void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,
                        const std::string& cmdline) {
   BzImage img = parse_bzimage(read_file(kernel, "kernel"), kernel);
   std::vector<uint8_t> rd;
   if (!initrd.empty()) rd = read_file(initrd, "initrd");
   LinuxDirectBoot b = load_linux_direct(m.mem(), img, rd, cmdline, initrd);
+  setup_acpi_without_firmware(m);
   // The 32-bit boot protocol entry: flat __BOOT_CS/__BOOT_DS from the GDT the loader wrote,
   // paging off, interrupts off, ESI = boot_params, EBP = EDI = EBX = 0.
   Cpu& c = m.cpu();

@@ -13,6 +13,10 @@ bool is_linux_kernel(const std::string& path);
 // Direct Linux boot with no firmware: the 32-bit boot protocol entry.
 void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,
                        const std::string& cmdline);
+// What firmware does for ACPI, for a boot without firmware on the PC board: the PIIX4
+// power management block at its usual base, DRAM read/write at 0xE0000-0xEFFFF (PAM5/6),
+// the ACPI tables there (bios/acpi.h) and the SCI's IRQ9 level triggered in the ELCR.  Nothing without the board.
+void setup_acpi_without_firmware(Machine& m);
 // Linux boot through the firmware (QEMU's way): kernel, initrd and command line go into
 // fw_cfg, and QEMU's linuxboot_dma.bin option ROM (fw_cfg "genroms/linuxboot_dma.bin"),
 // which SeaBIOS runs, loads and starts them.

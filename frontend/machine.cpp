@@ -1,6 +1,7 @@
 // frontend/machine.cpp
 #include "frontend/machine.h"
 
+#include "bios/acpi.h"
 #include "bios/pc_firmware.h"
 #include "frontend/boot.h"
 
@@ -47,6 +48,10 @@ Machine::Machine(const MachineConfig& cfg)
       reset_requested_ = true;
       engine_.stop();
     });
+    board_->on_power_off([this] {
+      power_off_requested_ = true;
+      engine_.stop();
+    });
     fw_cfg_ = std::make_unique<FwCfg>(ports_, mem_);
     PcFirmwareConfig fc;
     fc.ram_below_4g = mem_.ram_size();
@@ -54,6 +59,8 @@ Machine::Machine(const MachineConfig& cfg)
     fc.boot_menu_timeout_ms = cfg_.boot_menu_ms;
     fc.boot_order = cfg_.boot_devices;
     publish_pc_fw_cfg(*fw_cfg_, fc);
+    // ACPI tables for SeaBIOS to install (QEMU's table-loader interface).
+    publish_acpi_fw_cfg(*fw_cfg_, build_acpi_tables(pc_acpi_config(*this)));
     // The stdvga decodes the legacy VGA ports and window from power-on, as PCI VGA
     // adapters do; the LFB and ROM BARs appear when the firmware assigns them.
     if (cfg_.vga) {
@@ -84,6 +91,14 @@ void Machine::reset_cpu() {
 }
 
 Machine::~Machine() = default;
+
+AcpiConfig pc_acpi_config(Machine& m) {
+  AcpiConfig ac;
+  ac.ram_bytes = m.mem().ram_size();
+  ac.com1 = m.board() && m.board()->com(0);
+  ac.com2 = m.board() && m.board()->com(1);
+  return ac;
+}
 
 void Machine::load_bios_file(const std::string& path) {
   load_bios_image(read_file(path, "BIOS image"), path);
@@ -166,6 +181,7 @@ StopReason Machine::run() {
     }
     if (why != StopReason::None) break;
     if (exit_requested_) why = StopReason::Exit;
+    else if (power_off_requested_) why = StopReason::PowerOff;
     else if (stop_) why = StopReason::Stopped;
     else if (cpu_.shutdown) {
       if (cfg_.no_reboot) why = StopReason::Shutdown;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bios/acpi.h"
 #include "bios/fw_cfg.h"
 #include "cpu/cpu.h"
 #include "devices/bus.h"
@@ -53,7 +54,8 @@ struct MachineConfig {
   unsigned boot_menu_ms = 0;
 };
 
-enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped };
+// PowerOff: ACPI soft off (the PIIX4's SLP_EN with the S5 sleep type).
+enum class StopReason { None, Halted, Shutdown, Exit, Timeout, Stopped, PowerOff };
 
 class Machine : public IoBus {
  public:
@@ -175,8 +177,12 @@ class Machine : public IoBus {
   bool stop_ = false;
   bool paused_ = false;
   bool exit_requested_ = false;
+  bool power_off_requested_ = false;
   int exit_code_ = 0;
   double host_seconds_ = 0;
 };
+
+// The ACPI description of a PC machine (RAM size, which COM ports exist).
+AcpiConfig pc_acpi_config(Machine& m);
 
 }  // namespace rz

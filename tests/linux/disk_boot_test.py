@@ -61,8 +61,10 @@ def power_off(g, emulator, what):
     if emulator != "qemu":
         screen = ANSI.sub("", rest)
         # The VGA console (tty0) scrolls: by power-off its 25 rows hold the kernel's last
-        # messages, which it printed there after the disk driver's.
-        check("reboot: System halted" in screen and "ata_piix" in screen,
+        # messages, which it printed there after the disk driver's (ata_piix's "ata1: PATA"
+        # line).  With ACPI the kernel powers off through S5 and says "Power down" (as on
+        # QEMU), not "System halted".
+        check("reboot: Power down" in screen and "ata1: PATA" in screen,
               f"{what}: the VGA text screen shows the kernel's console output to the end",
               rest[-3000:])
 
