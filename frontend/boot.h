@@ -18,7 +18,8 @@ void boot_linux_direct(Machine& m, const std::string& kernel, const std::string&
 // the ACPI tables there (bios/acpi.h) and the SCI's IRQ9 level triggered in the ELCR.  Nothing without the board.
 void setup_acpi_without_firmware(Machine& m);
 // The rest of what a PC BIOS leaves for the operating system it starts, for boots without
-// firmware (direct Linux, multiboot): the MTRRs (cpu/mtrr.h) and the i8042 command byte.
+// firmware (direct Linux, multiboot): the MTRRs (cpu/mtrr.h), SMBIOS tables at 0xF0000
+// (bios/smbios.h) and the i8042 command byte.
 void setup_bios_handoff_state(Machine& m);
 // Linux boot through the firmware (QEMU's way): kernel, initrd and command line go into
 // fw_cfg, and QEMU's linuxboot_dma.bin option ROM (fw_cfg "genroms/linuxboot_dma.bin"),

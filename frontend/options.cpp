@@ -523,7 +523,7 @@ void setup_machine(Machine& m, const Options& o) {
     } else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
     else {
       load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
-      setup_bios_handoff_state(m);
+      if (o.bios.empty()) setup_bios_handoff_state(m);  // (else -bios's ROM stays at F0000)
     }
   }
   setup_display(m, o.display);
