@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "bios/fw_cfg.h"
+
 namespace rz {
 
 namespace {
@@ -69,9 +71,11 @@ SmbiosTables build_smbios(const SmbiosConfig& cfg) {
   std::vector<Structure> s;
   // Type 0, BIOS information: the BIOS area E0000h-FFFFFh (start segment E000h, 128 KiB);
   // characteristics bit 3: "BIOS characteristics not supported" (no BIOS services exist).
-  s.emplace_back(0, 0x0000);
-  s.back().str(kVendor).str("direct boot").u16(0xE000).str("01/01/2026").u8(1).u64(1u << 3)
-      .u8(0).u8(0).u8(0).u8(0).u8(0xFF).u8(0xFF);
+  if (cfg.bios_info) {
+    s.emplace_back(0, 0x0000);
+    s.back().str(kVendor).str("direct boot").u16(0xE000).str("01/01/2026").u8(1).u64(1u << 3)
+        .u8(0).u8(0).u8(0).u8(0).u8(0xFF).u8(0xFF);
+  }
   // Type 1, system: no serial number, a zero UUID (none set), woken by the power switch.
   s.emplace_back(1, 0x0100);
   s.back().str(kVendor).str(kProduct).str("1").u8(0).zeros(16).u8(6).u8(0).str("PC");
@@ -139,6 +143,11 @@ void install_smbios(PhysMem& mem, SmbiosTables t) {
   e[4] = checksum(e.data(), e.size());
   mem.write_block(kSmbiosEntryAt, e.data(), e.size());
   mem.write_block(kSmbiosTableAt, t.table.data(), t.table.size());
+}
+
+void publish_smbios_fw_cfg(FwCfg& cfg, const SmbiosTables& t) {
+  cfg.add_file("etc/smbios/smbios-anchor", t.entry);
+  cfg.add_file("etc/smbios/smbios-tables", t.table);
 }
 
 }  // namespace rz

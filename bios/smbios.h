@@ -4,7 +4,9 @@
 // structures describe ringzero's machine: BIOS (type 0), system (1), chassis (3), the
 // Pentium II processor with its CPUID signature and features (4), the RAM as one memory
 // array, device and mapped range (16, 17, 19), system boot information (32) and the end
-// marker (127).  SeaBIOS builds its own when it is the firmware.
+// marker (127).  With SeaBIOS as the firmware they go through fw_cfg instead, as QEMU
+// hands over its own: "etc/smbios/smbios-anchor" and "etc/smbios/smbios-tables" without a
+// type 0 structure, which SeaBIOS then adds for itself (its name, version and date).
 #pragma once
 
 #include <cstdint>
@@ -14,11 +16,14 @@
 
 namespace rz {
 
+class FwCfg;
+
 struct SmbiosConfig {
   uint32_t ram_bytes = 0;       // RAM below 4 GiB
   uint32_t cpuid_signature = 0;  // CPUID.1:EAX
   uint32_t cpuid_features = 0;   // CPUID.1:EDX
   uint16_t cpu_mhz = 1000;       // the TSC's rate
+  bool bios_info = true;         // a type 0 structure (false: the firmware adds its own)
 };
 
 struct SmbiosTables {
@@ -32,5 +37,7 @@ SmbiosTables build_smbios(const SmbiosConfig& cfg);
 inline constexpr uint32_t kSmbiosEntryAt = 0xF0000, kSmbiosTableAt = 0xF0020;
 // Point the entry at the table, compute both checksums and write them.
 void install_smbios(PhysMem& mem, SmbiosTables t);
+// The fw_cfg files SeaBIOS reads them from (it places them, links and checksums them).
+void publish_smbios_fw_cfg(FwCfg& cfg, const SmbiosTables& t);
 
 }  // namespace rz

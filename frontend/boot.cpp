@@ -13,7 +13,6 @@
 #include "bios/fw_cfg.h"
 #include "bios/linux_boot.h"
 #include "bios/smbios.h"
-#include "cpu/cpuid.h"
 #include "cpu/mtrr.h"
 #include "cpu/segments.h"
 
@@ -60,11 +59,7 @@ void setup_bios_handoff_state(Machine& m) {
     // SMBIOS in the F segment: PAM0 bits 5:4 make 0xF0000-0xFFFFF DRAM, read/write (the
     // e820 map reserves it).
     board->pci().config_write(0, I440fx::kPam0, 1, 0x30);
-    SmbiosConfig sc;
-    sc.ram_bytes = m.mem().ram_size();
-    sc.cpuid_signature = cpuid_query(1).eax;
-    sc.cpuid_features = cpuid_query(1).edx;
-    install_smbios(m.mem(), build_smbios(sc));
+    install_smbios(m.mem(), build_smbios(pc_smbios_config(m)));
     // The i8042 command byte SeaBIOS leaves: keyboard interrupt on, set 1 translation on,
     // mouse port disabled (0x61).
     board->kbc().write_command(0x60);

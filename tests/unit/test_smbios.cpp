@@ -119,6 +119,20 @@ TEST(Smbios, TablesReadBackAsAnOsReadsThem) {
   EXPECT_EQ(s.formatted[127].size(), 4u);
 }
 
+// For SeaBIOS (fw_cfg "etc/smbios/smbios-anchor" and "-tables"): no type 0, which SeaBIOS
+// adds itself; the anchor's table length and count must describe the rest, since SeaBIOS
+// rejects tables whose size differs from the anchor's length.
+TEST(Smbios, FirmwareCopyHasNoBiosInformation) {
+  SmbiosConfig cfg;
+  cfg.ram_bytes = 64u << 20;
+  cfg.bios_info = false;
+  SmbiosTables t = build_smbios(cfg);
+  ASSERT_EQ(t.entry.size(), 0x1Fu);
+  EXPECT_EQ(size_t(t.entry[0x16] | t.entry[0x17] << 8), t.table.size());
+  EXPECT_EQ(t.entry[0x1C] | t.entry[0x1D] << 8, 8);
+  EXPECT_EQ(t.table[0], 1) << "the first structure is the system, not the BIOS";
+}
+
 TEST(Smbios, MemorySizeFollowsTheMachine) {
   Parsed s = read_back(384u << 20);
   EXPECT_EQ(s.formatted[17][0x0C] | s.formatted[17][0x0D] << 8, 384);
