@@ -6,6 +6,19 @@
 // looked up through a direct-mapped front array backed by a hash map.  A guest write to a
 // physical page holding blocks (reported by the MMU) discards that page's blocks; blocks
 // discarded while one of them runs are freed only at the next block boundary.
+//
+// BLOCK CHAINING.  Each block remembers up to two successors (BlockLink: the linear address
+// and mode key the next block was entered with, and the block found).  The run loop tries
+// the block that just ran's links before the TLB fetch lookup and the cache lookup.  A link
+// is valid only while the *chain generation* it was recorded under is current: the sum of
+// the MMU's generation (bumped by every TLB fill, INVLPG, CR0/CR3/CR4 flush, A20 and memory
+// map change) and the engine's block generation (bumped whenever a block is discarded:
+// self-modifying code, flush()).  Both counters only grow, so the sum changes whenever
+// either does.  While it is unchanged the TLB holds exactly the entry the successor's fetch
+// hit when the link was recorded (a link is recorded only after a fetch that hit or filled
+// the TLB), so following the link gives the block the full lookup would have given, with
+// the same side effects (none).  The CS limit, interrupts, TF/DR7 and the instruction
+// budget are checked at every block boundary exactly as without links.
 #pragma once
 
 #include <bitset>
@@ -21,6 +34,16 @@
 
 namespace rz {
 
+struct Block;
+
+// A remembered successor (see BLOCK CHAINING above).
+struct BlockLink {
+  uint64_t gen = 0;       // chain generation when recorded (0: empty)
+  uint32_t lin = 0;       // linear address of the successor's first byte (CS.base + EIP)
+  uint32_t key = 0;       // mode key | CPL << 8 (the CPL picks the TLB's fetch permission)
+  Block* to = nullptr;
+};
+
 struct Block {
   uint32_t phys = 0;    // physical address of the first byte
   uint32_t key = 0;     // mode key (see mode_key())
@@ -29,8 +52,10 @@ struct Block {
   uint32_t first_page_bytes = 0;  // bytes on pages[0] (the rest are on pages[1])
   uint32_t class_counts[kNumInsnClasses] = {};
   std::vector<Insn> insns;
+  uint32_t ninsns = 0;         // insns.size(), kept apart so the run loop need not divide
   bool last_sets_eip = false;  // the final instruction is a control transfer
   uint64_t execs = 0;          // times entered (per-class counts are folded in lazily)
+  BlockLink links[2];          // successors: [0] the most recent, [1] the one before
 };
 
 class Engine : public CodeWriteListener {
@@ -51,6 +76,9 @@ class Engine : public CodeWriteListener {
   // Executed instructions per privilege class, including blocks still in the cache.
   void class_totals(uint64_t out[kNumInsnClasses]) const;
   uint64_t blocks_live() const { return blocks_.size(); }
+  // Block entries that took the full lookup (TLB fetch translation and cache) instead of a
+  // link, for tests; not part of the --stats report.
+  uint64_t looked_up() const { return looked_up_; }
 
   // CodeWriteListener.
   void code_written(uint32_t paddr) override;
@@ -58,7 +86,15 @@ class Engine : public CodeWriteListener {
 
  private:
   uint32_t mode_key() const;
-  Block* lookup_or_build(uint32_t lin, uint32_t phys);
+  // Mode key plus CPL: what a link must match besides the linear address.
+  uint32_t link_key() const {
+    return mode_key() | uint32_t(cpu_.cpl) << 8;
+  }
+  uint64_t chain_gen() const { return cpu_.mmu->generation() + block_gen_; }
+  // The block at CS:EIP: through `prev_`'s links when one matches (inline in run()), else
+  // the TLB and the cache, after which `prev_` learns the link (next_block_slow).
+  Block* next_block_slow(uint32_t lin, uint32_t key);
+  Block* lookup_or_build(uint32_t lin, uint32_t phys, uint32_t key);
   std::unique_ptr<Block> build(uint32_t lin, uint32_t phys, uint32_t key);
   // Translate CS:EIP for fetch; raises #GP/#PF as the guest would see them.
   uint32_t fetch_phys(uint32_t lin);
@@ -97,6 +133,13 @@ class Engine : public CodeWriteListener {
   }
   Block* front_[1u << kFrontBits] = {};
   bool stop_requested_ = false;
+  // Bumped whenever a block is discarded (retire()); part of the chain generation.
+  uint64_t block_gen_ = 1;
+  // The block that ran last, whose links the next lookup tries; nullptr after anything but
+  // a plain block exit, and whenever a block is discarded (so it is never dangling).  A
+  // member, not a local of run(), because run() longjmps.
+  Block* prev_ = nullptr;
+  uint64_t looked_up_ = 0;
 };
 
 }  // namespace rz
