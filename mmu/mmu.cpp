@@ -24,7 +24,6 @@ void Mmu::invalidate(TlbEntry& e) {
 }
 
 void Mmu::flush(bool keep_global) {
-  ++gen_;
   for (TlbEntry& e : tlb_) {
     if (keep_global && e.global) continue;
     invalidate(e);
@@ -60,7 +59,6 @@ void Mmu::set_cr4(uint32_t cr4) {
 
 void Mmu::invlpg(uint32_t lin) {
   ++stats_.page_flushes;
-  ++gen_;
   invalidate(tlb_[(lin >> 12) & (kTlbSize - 1)]);
   if (large_count_) {
     // INVLPG drops the whole 4 MiB translation, which we cached as 4 KiB pieces.
@@ -162,7 +160,6 @@ bool Mmu::translate(uint32_t lin, Access kind, bool user, uint32_t& phys, PageFa
   uint8_t* wr = dirty ? phys_.page_for_write(page_base) : nullptr;
   TlbEntry& e = tlb_[(lin >> 12) & (kTlbSize - 1)];
   invalidate(e);
-  ++gen_;
   const uint32_t tag = lin >> 12;
   e.addend = reinterpret_cast<uintptr_t>(rd) - (lin & ~0xFFFu);
   e.phys = page_base;

@@ -109,11 +109,6 @@ class Mmu {
   // access to them takes the slow path, where the CPU compares addresses.  n <= 8.
   void set_watch_pages(const uint32_t* pages, unsigned n);
 
-  // Bumped by every change to the TLB's contents other than dropping write permission
-  // (fills, INVLPG, flushes): while it is unchanged, every lookup returns what it returned
-  // before.  The translator's block links (translator/engine.h) rely on it.
-  uint64_t generation() const { return gen_; }
-
   const TlbStats& stats() const { return stats_; }
   TlbStats& stats() { return stats_; }
 
@@ -128,7 +123,6 @@ class Mmu {
   bool paging_ = false, wp_ = false, pse_ = false, pge_ = false;
   uint32_t cr3_ = 0;
   uint32_t large_count_ = 0;
-  uint64_t gen_ = 1;
   uint32_t watch_[8] = {};
   unsigned nwatch_ = 0;
   TlbStats stats_;

@@ -274,12 +274,12 @@ Block* Engine::next_block_slow(uint32_t lin, uint32_t key) {
   ++looked_up_;
   const uint32_t phys = fetch_phys(lin);
   Block* b = lookup_or_build(lin, phys, key & 0xFF);
-  // Link only when the TLB now holds this fetch translation: then, until the generation
-  // moves, the full path would hit the same entry and find the same block.
+  // Link only when the TLB now holds this fetch translation (not for pages the TLB does not
+  // cache, whose every fetch walks the page tables).
   uint32_t tlb_phys;
   if (Block* p = prev_; p && cpu_.mmu->lookup_phys(lin, cpu_.user(), tlb_phys) && tlb_phys == phys) {
     if (p->links[0].lin != lin) p->links[1] = p->links[0];
-    p->links[0] = BlockLink{chain_gen(), lin, key, b};
+    p->links[0] = BlockLink{block_gen_, lin, key, phys & ~0xFFFu, b};
   }
   return b;
 }
@@ -401,10 +401,14 @@ uint64_t Engine::run(uint64_t max_insns) {
     const uint32_t key = link_key();
     Block* b = nullptr;
     if (const Block* p = prev_) {
-      const uint64_t gen = chain_gen();
       const BlockLink* l = p->links;
-      if (l[0].gen == gen && l[0].lin == lin && l[0].key == key) b = l[0].to;
-      else if (l[1].gen == gen && l[1].lin == lin && l[1].key == key) b = l[1].to;
+      const BlockLink* hit = (l[0].lin == lin && l[0].key == key) ? &l[0]
+                             : (l[1].lin == lin && l[1].key == key) ? &l[1] : nullptr;
+      if (hit && hit->block_gen == block_gen_) {
+        // The fetch's TLB hit test (Mmu::lookup_phys) against the recorded page.
+        const TlbEntry& e = c.mmu->entry(lin);
+        if (e.tag[c.cpl == 3 ? 2 : 0] == (lin >> 12) && e.phys == hit->ppage) b = hit->to;
+      }
     }
     if (!b) b = next_block_slow(lin, key);
     if (__builtin_expect(uint64_t(c.eip) + b->nbytes - 1 > c.seg[CS].limit, 0)) {

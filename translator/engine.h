@@ -7,18 +7,20 @@
 // physical page holding blocks (reported by the MMU) discards that page's blocks; blocks
 // discarded while one of them runs are freed only at the next block boundary.
 //
-// BLOCK CHAINING.  Each block remembers up to two successors (BlockLink: the linear address
-// and mode key the next block was entered with, and the block found).  The run loop tries
-// the block that just ran's links before the TLB fetch lookup and the cache lookup.  A link
-// is valid only while the *chain generation* it was recorded under is current: the sum of
-// the MMU's generation (bumped by every TLB fill, INVLPG, CR0/CR3/CR4 flush, A20 and memory
-// map change) and the engine's block generation (bumped whenever a block is discarded:
-// self-modifying code, flush()).  Both counters only grow, so the sum changes whenever
-// either does.  While it is unchanged the TLB holds exactly the entry the successor's fetch
-// hit when the link was recorded (a link is recorded only after a fetch that hit or filled
-// the TLB), so following the link gives the block the full lookup would have given, with
-// the same side effects (none).  The CS limit, interrupts, TF/DR7 and the instruction
-// budget are checked at every block boundary exactly as without links.
+// BLOCK CHAINING.  Each block remembers up to two successors (BlockLink: the linear address,
+// mode key and CPL the next block was entered with, its physical page and the block found).
+// The run loop tries the links of the block that just ran before the full lookup (TLB fetch
+// translation, then the block cache).  A link is followed only if
+//   * no block has been discarded since it was recorded (the engine's block generation,
+//     bumped by self-modifying-code invalidation and flush(), is unchanged), and
+//   * the TLB entry of the linear address still holds a fetch tag for it at this privilege
+//     and maps it to the link's physical page.
+// The second condition is exactly the hit test of the full path's fetch (Mmu::lookup_phys),
+// which would then have found the same block: so a link gives what the lookup would, with
+// the same side effects (none), and CR3 loads, INVLPG, CR0/CR4 paging changes, A20 and
+// memory-map changes (which all drop TLB tags) and TLB evictions drop links by themselves.
+// The CS limit, interrupts, TF/DR7 and the instruction budget are checked at every block
+// boundary exactly as without links.
 #pragma once
 
 #include <bitset>
@@ -38,9 +40,10 @@ struct Block;
 
 // A remembered successor (see BLOCK CHAINING above).
 struct BlockLink {
-  uint64_t gen = 0;       // chain generation when recorded (0: empty)
-  uint32_t lin = 0;       // linear address of the successor's first byte (CS.base + EIP)
-  uint32_t key = 0;       // mode key | CPL << 8 (the CPL picks the TLB's fetch permission)
+  uint64_t block_gen = 0;  // the engine's block generation when recorded (0: empty)
+  uint32_t lin = 0;        // linear address of the successor's first byte (CS.base + EIP)
+  uint32_t key = 0;        // mode key | CPL << 8 (the CPL picks the TLB's fetch permission)
+  uint32_t ppage = 0;      // physical page base of `lin` when recorded
   Block* to = nullptr;
 };
 
@@ -90,7 +93,6 @@ class Engine : public CodeWriteListener {
   uint32_t link_key() const {
     return mode_key() | uint32_t(cpu_.cpl) << 8;
   }
-  uint64_t chain_gen() const { return cpu_.mmu->generation() + block_gen_; }
   // The block at CS:EIP: through `prev_`'s links when one matches (inline in run()), else
   // the TLB and the cache, after which `prev_` learns the link (next_block_slow).
   Block* next_block_slow(uint32_t lin, uint32_t key);
@@ -133,7 +135,7 @@ class Engine : public CodeWriteListener {
   }
   Block* front_[1u << kFrontBits] = {};
   bool stop_requested_ = false;
-  // Bumped whenever a block is discarded (retire()); part of the chain generation.
+  // Bumped whenever a block is discarded (retire(), flush()): links recorded before are dead.
   uint64_t block_gen_ = 1;
   // The block that ran last, whose links the next lookup tries; nullptr after anything but
   // a plain block exit, and whenever a block is discarded (so it is never dangling).  A

@@ -5,9 +5,9 @@
 // successor block changes meaning between iterations through one invalidation path (a code
 // write into the successor, a CR3 load, INVLPG, an A20 toggle) or must be cut short by a
 // CS limit, and checks the guest computed what the manual says.  A link that survived the
-// change would run the old successor and give a different sum.  The loops keep their own
-// code and data on global pages (or never touch new pages), so nothing else (a TLB fill)
-// happens to drop the link: only the path under test does.
+// change would run the old successor and give a different sum.  The paging loops keep their
+// own code and data on global pages, so their TLB entries survive the CR3 load: only the
+// path under test can drop the link.
 #include "tests/unit/harness.h"
 #include "tests/unit/test_intops_util.h"
 
