@@ -112,6 +112,32 @@ TEST(BlockChain, Cr3LoadRemapsSuccessor) {
   EXPECT_EQ(c.r[EAX], 0x202u);  // 1 + 100h + 1 + 100h
 }
 
+TEST(BlockChain, Cr3LoadAndRefilledEntryRemapsSuccessor) {
+  // As above, but a data read of the successor's page after the CR3 load puts the new
+  // translation back in the TLB before the jump: the entry's tag matches again, and only
+  // its physical page tells the link is stale.
+  //   1000: mov cr3, ebx ; 1003: xchg ebx, edx ; 1005: mov esi, [200000] ; 100B: jmp 200000
+  //   1010: dec ecx ; 1011: jnz 1000 ; 1013: hlt
+  Snippet s({0x0F, 0x22, 0xDB, 0x87, 0xD3, 0x8B, 0x35, 0x00, 0x00, 0x20, 0x00, 0xE9, 0, 0, 0,
+             0, 0x49, 0x75, 0xED, 0xF4});
+  wr32(s, 0x100C, 0x200000 - 0x1010);
+  successors(s, 0x1010);
+  identity_pt(s, 0x12000, 0x300000);
+  identity_pt(s, 0x13000, 0x301000);
+  wr32(s, 0x10000, 0x12000 | 7);
+  wr32(s, 0x11000, 0x13000 | 7);
+  enter_pm32(s);
+  enable_paging(s, 0x10000);
+  Cpu& c = s.cpu();
+  c.r[EAX] = 0;
+  c.r[EBX] = 0x10000;
+  c.r[EDX] = 0x11000;
+  c.r[ECX] = 4;
+  EXPECT_EQ(s.run(), StopReason::Halted);
+  EXPECT_EQ(c.r[EAX], 0x202u);
+  EXPECT_EQ(c.r[ESI], 0x00010005u);  // the last read saw "add eax, 100h" (05 00 01 00)
+}
+
 TEST(BlockChain, InvlpgRemapsSuccessor) {
   // One page table; the loop rewrites the PTE of linear 0x200000 (the page table's page is
   // global and stays in the TLB), invalidates it with INVLPG and jumps there.
