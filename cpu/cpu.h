@@ -153,10 +153,14 @@ void probe_write(Cpu& c, uint32_t lin, unsigned size, bool user);
 [[noreturn]] void segment_fault(Cpu& c, unsigned seg);
 
 // TLB hit test shared by the fast paths: the tag for (kind, privilege) matches and the
-// access does not cross the page.
+// access does not cross the page, in one compare.  The entry is picked by the page of the
+// first byte and compared with the page of the last byte: an entry only ever holds a tag
+// whose low bits are its own index, so for an access that crosses into the next page (whose
+// number differs in those bits) the compare fails and the slow path splits the access.
 template <typename T>
 inline bool tlb_hit(const TlbEntry& e, uint32_t lin, unsigned tag_index) {
-  return e.tag[tag_index] == (lin >> 12) && (lin & 0xFFF) <= 0x1000 - sizeof(T);
+  static_assert(sizeof(T) <= 4096);
+  return e.tag[tag_index] == ((lin + uint32_t(sizeof(T) - 1)) >> 12);
 }
 inline uint8_t* tlb_host(const TlbEntry& e, uint32_t lin) {
   return reinterpret_cast<uint8_t*>(e.addend + lin);

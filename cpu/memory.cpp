@@ -57,7 +57,7 @@ uint32_t read_lin_slow_inner(Cpu& c, uint32_t lin, unsigned size, bool user) {
 // A write the TLB allows to a page that holds code: phys address, or false.
 inline bool code_page_write_hit(Cpu& c, uint32_t lin, bool user, uint32_t& pa) {
   const TlbEntry& e = c.mmu->entry(lin);
-  if (e.code_wtag[user ? 1 : 0] != (lin >> 12)) return false;
+  if (e.tag[0] != (lin >> 12) || !((e.code_w >> (user ? 1 : 0)) & 1)) return false;
   pa = e.phys | (lin & 0xFFF);
   return true;
 }

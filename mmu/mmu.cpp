@@ -17,7 +17,7 @@ Mmu::Mmu(PhysMem& phys) : phys_(phys) {
 
 void Mmu::invalidate(TlbEntry& e) {
   for (uint32_t& t : e.tag) t = kInvalidTag;
-  e.code_wtag[0] = e.code_wtag[1] = kInvalidTag;
+  e.code_w = 0;
   if (e.large) --large_count_;
   e.large = 0;
   e.global = 0;
@@ -77,8 +77,8 @@ void Mmu::invlpg(uint32_t lin) {
 void Mmu::protect_code_page(uint32_t ppage) {
   for (TlbEntry& e : tlb_) {
     if ((e.phys >> 12) == ppage) {
-      if (e.tag[1] != kInvalidTag) e.code_wtag[0] = e.tag[1];
-      if (e.tag[3] != kInvalidTag) e.code_wtag[1] = e.tag[3];
+      if (e.tag[1] != kInvalidTag) e.code_w |= 1;
+      if (e.tag[3] != kInvalidTag) e.code_w |= 2;
       e.tag[1] = kInvalidTag;
       e.tag[3] = kInvalidTag;
     }
@@ -169,10 +169,8 @@ bool Mmu::translate(uint32_t lin, Access kind, bool user, uint32_t& phys, PageFa
   e.tag[0] = tag;
   e.tag[2] = user_ok ? tag : kInvalidTag;
   if (wr == rd) {
-    uint32_t* w = code ? e.code_wtag : nullptr;
-    if (w) {
-      w[0] = sup_w ? tag : kInvalidTag;
-      w[1] = user_w ? tag : kInvalidTag;
+    if (code) {
+      e.code_w = (sup_w ? 1 : 0) | (user_w ? 2 : 0);
     } else {
       e.tag[1] = sup_w ? tag : kInvalidTag;
       e.tag[3] = user_w ? tag : kInvalidTag;

@@ -23,17 +23,21 @@ namespace rz {
 
 enum class Access : uint8_t { Read = 0, Write = 1, Fetch = 2 };
 
-struct TlbEntry {
+// 32 bytes, aligned: an entry never straddles two host cache lines, and a hit reads one
+// line (the tag and the addend).
+struct alignas(32) TlbEntry {
   uint32_t tag[4];   // index = kind (0 read, 1 write) + 2 * user
   uintptr_t addend;  // host address of the page minus its linear base
   uint32_t phys;     // physical page base
   uint8_t global;    // from a PTE/PDE with G set and CR4.PGE on
   uint8_t large;     // filled from a 4 MiB page
-  // Write tags (supervisor, user) for a page the guest may write but which holds
-  // translated code: writes take the slow path, which stores directly when the bytes
+  // For a page the guest may write but which holds translated code (its write tags stay
+  // invalid): bit 0 supervisor, bit 1 user may write.  Meaningful only while tag[0] (always
+  // set by a fill) matches.  Writes take the slow path, which stores directly when the bytes
   // written are not code (data beside code) without walking the page tables again.
-  uint32_t code_wtag[2];
+  uint8_t code_w;
 };
+static_assert(sizeof(TlbEntry) == 32 || sizeof(uintptr_t) != 8, "TlbEntry layout");
 
 struct TlbStats {
   uint64_t fills = 0;         // hidden faults: misses satisfied by a page walk

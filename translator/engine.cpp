@@ -19,10 +19,13 @@ Engine::~Engine() {
 }
 
 uint32_t Engine::mode_key() const {
-  return (cpu_.code32() ? 1u : 0u) | ((!cpu_.pe() || cpu_.v86()) ? 2u : 0u);
+  // Bit 0: CS.D (32-bit code); bit 1: real or virtual-8086 mode (CR0.PE clear or EFLAGS.VM).
+  return ((cpu_.seg[CS].ar >> 14) & 1u) | (((~cpu_.cr0 & CR0_PE) | ((cpu_.eflags >> 17) & 1u)) << 1);
 }
 
 void Engine::retire(std::unique_ptr<Block> b) {
+  ++block_gen_;  // every link to it is dead now
+  prev_ = nullptr;  // it may be the previous block
   for (int k = 0; k < kNumInsnClasses; ++k) cpu_.stats.by_class[k] += b->execs * b->class_counts[k];
   b->execs = 0;
   graveyard_.push_back(std::move(b));
@@ -42,6 +45,8 @@ void Engine::flush() {
   last_page_ = 0xFFFFFFFFu;
   last_cp_ = nullptr;
   for (Block*& f : front_) f = nullptr;
+  ++block_gen_;
+  prev_ = nullptr;
   cpu_.stop_block = true;
 }
 
@@ -230,14 +235,14 @@ std::unique_ptr<Block> Engine::build(uint32_t lin, uint32_t phys, uint32_t key) 
     if (b->insns.size() >= kMaxBlockInsns) break;
   }
   b->nbytes = off;
+  b->ninsns = uint32_t(b->insns.size());
   b->first_page_bytes = std::min<uint32_t>(off, 0x1000 - (phys & 0xFFF));
   ++cpu_.stats.blocks_decoded;
   (void)table;
   return b;
 }
 
-Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys) {
-  const uint32_t key = mode_key();
+Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys, uint32_t key) {
   Block*& f = front_[front_index(phys)];
   if (f && f->phys == phys && f->key == key) return f;
   const uint64_t k = (uint64_t(key) << 32) | phys;
@@ -264,9 +269,24 @@ Block* Engine::lookup_or_build(uint32_t lin, uint32_t phys) {
   return f;
 }
 
-void Engine::exec_block(Block& b) {
+Block* Engine::next_block_slow(uint32_t lin, uint32_t key) {
+  graveyard_.clear();  // nothing runs now; discarded blocks always come this way (prev_ is null)
+  ++looked_up_;
+  const uint32_t phys = fetch_phys(lin);
+  Block* b = lookup_or_build(lin, phys, key & 0xFF);
+  // Link only when the TLB now holds this fetch translation (not for pages the TLB does not
+  // cache, whose every fetch walks the page tables).
+  uint32_t tlb_phys;
+  if (Block* p = prev_; p && cpu_.mmu->lookup_phys(lin, cpu_.user(), tlb_phys) && tlb_phys == phys) {
+    if (p->links[0].lin != lin) p->links[1] = p->links[0];
+    p->links[0] = BlockLink{block_gen_, lin, key, phys & ~0xFFFu, b};
+  }
+  return b;
+}
+
+[[gnu::always_inline]] inline void Engine::exec_block(Block& b) {
   Cpu& c = cpu_;
-  const size_t n = b.insns.size();
+  const size_t n = b.ninsns;
   const uint64_t user = c.cpl == 3;  // a block runs at one CPL; only its last insn changes it
   c.icount += n;
   c.icount_user += n & -user;
@@ -354,34 +374,53 @@ uint64_t Engine::run(uint64_t max_insns) {
   const uint64_t start = c.icount;
   const uint64_t target = start + max_insns;
   stop_requested_ = false;
+  prev_ = nullptr;
   if (setjmp(jb)) {
     // A guest exception left a handler: deliver it (which may fault again and land here).
+    prev_ = nullptr;
     c.pending_dbg = 0;  // data-breakpoint hits of a faulting instruction do not count
     c.deliver_pending_exception();
   }
   while (c.icount < target && !c.halted && !c.shutdown && !stop_requested_) {
-    graveyard_.clear();
     if (c.inhibit_irq) {
+      prev_ = nullptr;
       step();
       continue;
     }
     if (__builtin_expect(c.nmi_pending || (c.intr_line && (c.eflags & IF)), 0)) {
+      prev_ = nullptr;
       c.service_interrupts();
     }
     if (__builtin_expect((c.eflags & TF) || (c.dr[7] & 0xFF), 0)) {
+      prev_ = nullptr;
       step();
       continue;
     }
+    // The next block: through the previous block's links, else the full lookup.
     const uint32_t lin = c.seg[CS].base + c.eip;
-    const uint32_t phys = fetch_phys(lin);
-    Block* b = lookup_or_build(lin, phys);
+    const uint32_t key = link_key();
+    Block* b = nullptr;
+    if (const Block* p = prev_) {
+      const BlockLink* l = p->links;
+      const BlockLink* hit = (l[0].lin == lin && l[0].key == key) ? &l[0]
+                             : (l[1].lin == lin && l[1].key == key) ? &l[1] : nullptr;
+      if (hit && hit->block_gen == block_gen_) {
+        // The fetch's TLB hit test (Mmu::lookup_phys) against the recorded page.
+        const TlbEntry& e = c.mmu->entry(lin);
+        if (e.tag[c.cpl == 3 ? 2 : 0] == (lin >> 12) && e.phys == hit->ppage) b = hit->to;
+      }
+    }
+    if (!b) b = next_block_slow(lin, key);
     if (__builtin_expect(uint64_t(c.eip) + b->nbytes - 1 > c.seg[CS].limit, 0)) {
+      prev_ = nullptr;
       step();  // near the CS limit: one instruction at a time, checked precisely
       continue;
     }
     c.eflags &= ~RF;  // RF lasts for one instruction; no breakpoints are armed here
+    prev_ = b;
     exec_block(*b);
   }
+  prev_ = nullptr;
   graveyard_.clear();
   c.fault_jmp = saved;
   return c.icount - start;

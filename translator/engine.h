@@ -6,6 +6,21 @@
 // looked up through a direct-mapped front array backed by a hash map.  A guest write to a
 // physical page holding blocks (reported by the MMU) discards that page's blocks; blocks
 // discarded while one of them runs are freed only at the next block boundary.
+//
+// BLOCK CHAINING.  Each block remembers up to two successors (BlockLink: the linear address,
+// mode key and CPL the next block was entered with, its physical page and the block found).
+// The run loop tries the links of the block that just ran before the full lookup (TLB fetch
+// translation, then the block cache).  A link is followed only if
+//   * no block has been discarded since it was recorded (the engine's block generation,
+//     bumped by self-modifying-code invalidation and flush(), is unchanged), and
+//   * the TLB entry of the linear address still holds a fetch tag for it at this privilege
+//     and maps it to the link's physical page.
+// The second condition is exactly the hit test of the full path's fetch (Mmu::lookup_phys),
+// which would then have found the same block: so a link gives what the lookup would, with
+// the same side effects (none), and CR3 loads, INVLPG, CR0/CR4 paging changes, A20 and
+// memory-map changes (which all drop TLB tags) and TLB evictions drop links by themselves.
+// The CS limit, interrupts, TF/DR7 and the instruction budget are checked at every block
+// boundary exactly as without links.
 #pragma once
 
 #include <bitset>
@@ -21,6 +36,17 @@
 
 namespace rz {
 
+struct Block;
+
+// A remembered successor (see BLOCK CHAINING above).
+struct BlockLink {
+  uint64_t block_gen = 0;  // the engine's block generation when recorded (0: empty)
+  uint32_t lin = 0;        // linear address of the successor's first byte (CS.base + EIP)
+  uint32_t key = 0;        // mode key | CPL << 8 (the CPL picks the TLB's fetch permission)
+  uint32_t ppage = 0;      // physical page base of `lin` when recorded
+  Block* to = nullptr;
+};
+
 struct Block {
   uint32_t phys = 0;    // physical address of the first byte
   uint32_t key = 0;     // mode key (see mode_key())
@@ -29,8 +55,10 @@ struct Block {
   uint32_t first_page_bytes = 0;  // bytes on pages[0] (the rest are on pages[1])
   uint32_t class_counts[kNumInsnClasses] = {};
   std::vector<Insn> insns;
+  uint32_t ninsns = 0;         // insns.size(), kept apart so the run loop need not divide
   bool last_sets_eip = false;  // the final instruction is a control transfer
   uint64_t execs = 0;          // times entered (per-class counts are folded in lazily)
+  BlockLink links[2];          // successors: [0] the most recent, [1] the one before
 };
 
 class Engine : public CodeWriteListener {
@@ -51,6 +79,9 @@ class Engine : public CodeWriteListener {
   // Executed instructions per privilege class, including blocks still in the cache.
   void class_totals(uint64_t out[kNumInsnClasses]) const;
   uint64_t blocks_live() const { return blocks_.size(); }
+  // Block entries that took the full lookup (TLB fetch translation and cache) instead of a
+  // link, for tests; not part of the --stats report.
+  uint64_t looked_up() const { return looked_up_; }
 
   // CodeWriteListener.
   void code_written(uint32_t paddr) override;
@@ -58,7 +89,14 @@ class Engine : public CodeWriteListener {
 
  private:
   uint32_t mode_key() const;
-  Block* lookup_or_build(uint32_t lin, uint32_t phys);
+  // Mode key plus CPL: what a link must match besides the linear address.
+  uint32_t link_key() const {
+    return mode_key() | uint32_t(cpu_.cpl) << 8;
+  }
+  // The block at CS:EIP: through `prev_`'s links when one matches (inline in run()), else
+  // the TLB and the cache, after which `prev_` learns the link (next_block_slow).
+  Block* next_block_slow(uint32_t lin, uint32_t key);
+  Block* lookup_or_build(uint32_t lin, uint32_t phys, uint32_t key);
   std::unique_ptr<Block> build(uint32_t lin, uint32_t phys, uint32_t key);
   // Translate CS:EIP for fetch; raises #GP/#PF as the guest would see them.
   uint32_t fetch_phys(uint32_t lin);
@@ -97,6 +135,13 @@ class Engine : public CodeWriteListener {
   }
   Block* front_[1u << kFrontBits] = {};
   bool stop_requested_ = false;
+  // Bumped whenever a block is discarded (retire(), flush()): links recorded before are dead.
+  uint64_t block_gen_ = 1;
+  // The block that ran last, whose links the next lookup tries; nullptr after anything but
+  // a plain block exit, and whenever a block is discarded (so it is never dangling).  A
+  // member, not a local of run(), because run() longjmps.
+  Block* prev_ = nullptr;
+  uint64_t looked_up_ = 0;
 };
 
 }  // namespace rz
