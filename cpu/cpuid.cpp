@@ -22,7 +22,7 @@ constexpr Feature kFeaturesEdx[] = {
     {4, true, "TSC: RDTSC and the time-stamp counter MSR"},
     {5, true, "MSR: RDMSR/WRMSR"},
     {6, false, "PAE: physical address extension not implemented"},
-    {7, false, "MCE: machine-check exception not implemented"},
+    {7, true, "MCE: CR4.MCE and #MC (no error source raises one)"},
     {8, true, "CX8: CMPXCHG8B (cpu/ops_move.cpp)"},
     {9, false, "APIC: added by the CPUID handler while a local APIC is attached and enabled "
                "(IA32_APIC_BASE[11]; devices/lapic.*), see kCpuidApic"},
@@ -30,7 +30,7 @@ constexpr Feature kFeaturesEdx[] = {
     {11, true, "SEP: SYSENTER/SYSEXIT (model 3 stepping 3 is past the PPro erratum)"},
     {12, false, "MTRR: memory-type range registers not implemented"},
     {13, true, "PGE: global pages (CR4.PGE)"},
-    {14, false, "MCA: machine-check architecture not implemented"},
+    {14, true, "MCA: MCG_CAP/STATUS/CTL and 5 MCi banks (cpu/ops_sysregs.cpp)"},
     {15, true, "CMOV: CMOVcc (cpu/ops_move.cpp) and FCMOVcc (cpu/ops_fpu.cpp)"},
     {16, false, "PAT: a Pentium III feature"},
     {17, false, "PSE-36: a Pentium III feature"},

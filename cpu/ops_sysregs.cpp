@@ -12,11 +12,11 @@ namespace {
 
 constexpr uint32_t kCr0Defined = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP |
                                  CR0_AM | CR0_NW | CR0_CD | CR0_PG;
-// CR4 bits of features this CPU reports (CPUID.1:EDX TSC, DE, PSE, PGE; RDPMC; the OS
-// FXSR/XMM flags for the SSE unit).  VME, PVI, PAE and MCE are not reported: setting them
-// is #GP(0) as on a processor without them.
-constexpr uint32_t kCr4Allowed =
-    CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+// CR4 bits of features this CPU reports (CPUID.1:EDX TSC, DE, PSE, MCE, PGE; RDPMC; the OS
+// FXSR/XMM flags for the SSE unit).  VME, PVI and PAE are not reported: setting them is
+// #GP(0) as on a processor without them.
+constexpr uint32_t kCr4Allowed = CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE |
+                                 CR4_OSFXSR | CR4_OSXMMEXCPT;
 
 // The microcode update MSRs of the P6 family (SDM vol. 3 10.11): IA32_BIOS_UPDT_TRIG (79h,
 // write-only) takes the linear address of an update block; IA32_BIOS_SIGN_ID (8Bh) holds the
@@ -26,6 +26,10 @@ constexpr uint32_t kMsrApicBase = 0x1B;
 constexpr uint32_t kMsrTsc = 0x10, kMsrSysenterCs = 0x174, kMsrSysenterEsp = 0x175,
                    kMsrSysenterEip = 0x176;
 constexpr uint32_t kDr6Bd = 1u << 13, kDr7Gd = 1u << 13;
+// Machine-check architecture (SDM vol. 3 15.3): the global registers and the banks MCi_CTL,
+// MCi_STATUS, MCi_ADDR, MCi_MISC at 400h + 4i.
+constexpr uint32_t kMsrMcgCap = 0x179, kMsrMcgStatus = 0x17A, kMsrMcgCtl = 0x17B,
+                   kMsrMc0Ctl = 0x400;
 constexpr uint32_t kMsrPerfCtr0 = 0xC1, kMsrPerfCtr1 = 0xC2, kMsrPerfEvtSel0 = 0x186,
                    kMsrPerfEvtSel1 = 0x187;
 
@@ -146,6 +150,67 @@ void perf_remark(Cpu& c) {
   for (unsigned k = 0; k < 2; ++k) c.perf_mark[k] = perf_events(c, k);
 }
 
+// ---- machine-check architecture ----------------------------------------------------------
+// A P6 reports MCG_CAP = 105h: 5 banks (Count, bits 7:0) and MCG_CTL present (MCG_CTL_P, bit
+// 8); MCG_CAP is read-only.  MCG_STATUS has RIPV, EIPV and MCIP (bits 2:0).  In the banks,
+// MCi_CTL takes what software writes (P6 documents only all 0s or all 1s); MCi_STATUS and
+// MCi_ADDR hold no error and may only be cleared (writing a 1 bit is #GP); MCi_MISC is not
+// implemented in any P6 bank, so any access is #GP.  No error source exists, so no #MC is
+// ever raised and the status registers read 0 until software writes them (it may only write 0).
+constexpr uint64_t kMcgCap = 0x100 | CpuState::kMcBanks;
+constexpr uint64_t kMcgStatusBits = 0x7;
+
+// Bank register `msr` (400h-413h) as {bank, register 0-3}, or {kMcBanks, 0} for other MSRs.
+struct McReg {
+  unsigned bank, reg;
+};
+McReg mc_reg(uint32_t msr) {
+  if (msr < kMsrMc0Ctl || msr >= kMsrMc0Ctl + 4 * CpuState::kMcBanks)
+    return {CpuState::kMcBanks, 0};
+  return {(msr - kMsrMc0Ctl) / 4, (msr - kMsrMc0Ctl) % 4};
+}
+
+// RDMSR of a machine-check register; false if `msr` is not one.
+bool rdmsr_mc(Cpu& c, uint32_t msr, uint64_t& v) {
+  switch (msr) {
+    case kMsrMcgCap: v = kMcgCap; return true;
+    case kMsrMcgStatus: v = c.mcg_status; return true;
+    case kMsrMcgCtl: v = c.mcg_ctl; return true;
+    default: break;
+  }
+  const McReg r = mc_reg(msr);
+  if (r.bank >= CpuState::kMcBanks) return false;
+  switch (r.reg) {
+    case 0: v = c.mc_ctl[r.bank]; return true;
+    case 1:                  // MCi_STATUS: no error logged
+    case 2: v = 0; return true;  // MCi_ADDR: ADDRV is clear, so no address
+    default: raise_gp0(c);   // MCi_MISC
+  }
+}
+
+// WRMSR of a machine-check register (EDX:EAX = v); false if `msr` is not one.
+bool wrmsr_mc(Cpu& c, uint32_t msr, uint64_t v) {
+  switch (msr) {
+    case kMsrMcgCap: raise_gp0(c);
+    case kMsrMcgStatus:
+      if (v & ~kMcgStatusBits) raise_gp0(c);
+      c.mcg_status = v;
+      return true;
+    case kMsrMcgCtl: c.mcg_ctl = v; return true;
+    default: break;
+  }
+  const McReg r = mc_reg(msr);
+  if (r.bank >= CpuState::kMcBanks) return false;
+  switch (r.reg) {
+    case 0: c.mc_ctl[r.bank] = v; return true;
+    case 1:
+    case 2:
+      if (v != 0) raise_gp0(c);
+      return true;
+    default: raise_gp0(c);
+  }
+}
+
 // ---- model-specific registers ------------------------------------------------------------
 
 void rdmsr(Cpu& c, const Insn&) {
@@ -165,7 +230,8 @@ void rdmsr(Cpu& c, const Insn&) {
     case kMsrPerfEvtSel1: v = c.perf_evtsel[1]; break;
     case kMsrPerfCtr0: v = perf_counter(c, 0); break;
     case kMsrPerfCtr1: v = perf_counter(c, 1); break;
-    default: raise_gp0(c);  // including IA32_BIOS_UPDT_TRIG, which is write-only
+    default:
+      if (!rdmsr_mc(c, c.r[ECX], v)) raise_gp0(c);  // IA32_BIOS_UPDT_TRIG is write-only
   }
   c.r[EAX] = uint32_t(v);
   c.r[EDX] = uint32_t(v >> 32);
@@ -211,7 +277,8 @@ void wrmsr(Cpu& c, const Insn&) {
       perf_remark(c);
       break;
     }
-    default: raise_gp0(c);
+    default:
+      if (!wrmsr_mc(c, c.r[ECX], (uint64_t(c.r[EDX]) << 32) | lo)) raise_gp0(c);
   }
 }
 

@@ -106,6 +106,13 @@ struct CpuState {
   uint32_t perf_evtsel[2] = {};
   uint64_t perf_ctr[2] = {};
   uint64_t perf_mark[2] = {};
+  // P6 machine-check architecture (SDM vol. 3 ch. 15): 5 error-reporting banks.  Nothing in
+  // ringzero detects hardware errors, so MCG_STATUS and every MCi_STATUS stay 0 unless
+  // software writes them; what is kept is what software wrote to the control registers.
+  static constexpr unsigned kMcBanks = 5;
+  uint64_t mcg_status = 0;
+  uint64_t mcg_ctl = 0;
+  uint64_t mc_ctl[kMcBanks] = {};
 
   FpuState fpu;
 

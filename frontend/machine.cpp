@@ -20,6 +20,7 @@ Machine::Machine(const MachineConfig& cfg)
   if (cfg_.pc) {
     PcBoardConfig bc;
     bc.rtc_start_seconds = cfg_.rtc_start_seconds;
+    bc.serial_paced = cfg_.serial_line_timing;
     if (!cfg_.boot_order.empty()) {
       bc.boot_count = unsigned(std::min<size_t>(cfg_.boot_order.size(), 3));
       for (unsigned k = 0; k < bc.boot_count; ++k) bc.boot_order[k] = cfg_.boot_order[k];

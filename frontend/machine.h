@@ -50,6 +50,12 @@ struct MachineConfig {
   // fw_cfg "bootorder" lines (SeaBIOS device paths, -drive bootindex=), highest priority
   // first; devices not listed boot in the CMOS order above.
   std::vector<std::string> boot_devices;
+  // The COM ports' line timing (--serial-timing).  false (the default, as QEMU does): a
+  // character written to an idle transmitter leaves at once and host input fills the FIFO
+  // at once, so a guest polling LSR never waits.  true: each character takes its time at the
+  // programmed baud rate, as on real hardware (at Linux's default 9600 baud, about 1 ms of
+  // guest time per console character).
+  bool serial_line_timing = false;
   // -boot menu=on: SeaBIOS offers its boot menu (ESC/F12) for this many ms; 0: no menu.
   unsigned boot_menu_ms = 0;
 };

@@ -25,7 +25,7 @@ namespace {
 
 enum OptId {
   kBios = 1000, kKernel, kAppend, kInitrd, kDebugcon, kPostcodes, kDevice, kTimeout, kMem, kStats,
-  kClock, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen, kTextScreenAt,
+  kClock, kSerialTiming, kNoReboot, kHelp, kMachine, kSerial, kVga, kScreendump, kTextScreen, kTextScreenAt,
   kHda, kHdb, kHdc, kHdd, kCdrom, kDrive, kSnapshot, kBoot,
   kDisplay, kName, kFullScreen, kType, kKeys, kFda, kFdb, kMonitor,
 };
@@ -93,6 +93,7 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
       {"m", required_argument, nullptr, kMem},
       {"stats", no_argument, nullptr, kStats},
       {"clock", required_argument, nullptr, kClock},
+      {"serial-timing", required_argument, nullptr, kSerialTiming},
       {"no-reboot", no_argument, nullptr, kNoReboot},
       {"machine", required_argument, nullptr, kMachine},
       {"M", required_argument, nullptr, kMachine},
@@ -191,6 +192,14 @@ bool parse_options(int argc, char** argv, Options& o, std::string& err) {
         else if (arg == "host") o.machine.virtual_clock = false;
         else {
           err = "--clock: expected virtual or host, got '" + arg + "'";
+          return false;
+        }
+        break;
+      case kSerialTiming:
+        if (arg == "instant") o.machine.serial_line_timing = false;
+        else if (arg == "line") o.machine.serial_line_timing = true;
+        else {
+          err = "--serial-timing: expected instant or line, got '" + arg + "'";
           return false;
         }
         break;
@@ -424,6 +433,9 @@ void print_help(FILE* f) {
       "Running:\n"
       "  -timeout SECONDS        stop after this long (virtual seconds with --clock=virtual)\n"
       "  --clock=virtual|host    virtual: deterministic time from retired instructions\n"
+      "  --serial-timing=instant|line\n"
+      "                          COM ports: characters move at once (default, as QEMU), or\n"
+      "                          each takes its time at the programmed baud rate\n"
       "  -no-reboot              exit on triple fault instead of resetting\n"
       "  --stats                 print instruction, block, TLB and privilege-class counts\n"
       "  -screendump FILE.png    write the display's picture as PNG when the run ends\n"

@@ -53,6 +53,8 @@ CASES = {
     "bad_timeout": Case(["-kernel", "k", "-timeout", "soon"], ["-timeout", "soon"]),
     "bad_memory": Case(["-kernel", "k", "-m", "0"], ["-m", "'0'"]),
     "bad_clock": Case(["-kernel", "k", "--clock=sundial"], ["--clock", "sundial"]),
+    "bad_serial_timing": Case(["-kernel", "k", "--serial-timing=slow"],
+                              ["--serial-timing", "slow"]),
     "bad_device": Case(["-kernel", "k", "-device", "sb16"], ["-device", "sb16"]),
     "missing_argument": Case(["-bios"], ["-bios"]),
     "bios_missing": Case(["-bios", "{dir}/nonexistent.rom"], ["{dir}/nonexistent.rom"]),

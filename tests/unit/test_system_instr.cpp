@@ -1,5 +1,6 @@
 // tests/unit/test_system_instr.cpp: LGDT/SGDT, LLDT/LTR/SLDT/STR, LMSW/SMSW/CLTS, MOV CRn
 // and DRn, RDMSR/WRMSR, RDPMC, SYSENTER/SYSEXIT, LAR/LSL/VERR/VERW and ARPL.
+#include "cpu/cpuid.h"
 #include "tests/unit/test_system_fixture.h"
 
 namespace rz::test {
@@ -215,6 +216,69 @@ TEST(SystemInstr, MsrsAndUnknownMsrGp) {
   q.code(kCode0, {0x0F, 0x32});
   q.run();
   EXPECT_EQ(q.cpu().eip, handler_addr(kGP) + 1);
+}
+
+// Machine-check architecture of a P6 (SDM vol. 3 15.3): MCG_CAP 105h (5 banks, MCG_CTL_P),
+// read-only; MCG_STATUS keeps bits 2:0 only; MCi_CTL keeps what is written; MCi_STATUS and
+// MCi_ADDR read 0 and may only be cleared; MCi_MISC does not exist in any P6 bank.
+namespace {
+struct MsrResult {
+  bool gp;
+  uint64_t value;
+};
+MsrResult run_msr(bool write, uint32_t msr, uint64_t v = 0) {
+  Pm p;
+  p.enter(0, kCode0);
+  Cpu& c = p.cpu();
+  c.r[ECX] = msr;
+  c.r[EAX] = uint32_t(v);
+  c.r[EDX] = uint32_t(v >> 32);
+  if (write) p.code(kCode0, {0x0F, 0x30, 0x0F, 0x32, 0xF4});  // wrmsr ; rdmsr ; hlt
+  else p.code(kCode0, {0x0F, 0x32, 0xF4});                     // rdmsr ; hlt
+  p.run();
+  return {c.eip == handler_addr(kGP) + 1, (uint64_t(c.r[EDX]) << 32) | c.r[EAX]};
+}
+}  // namespace
+
+TEST(SystemInstr, MachineCheckRegisters) {
+  EXPECT_EQ(cpuid_query(1).edx & ((1u << 7) | (1u << 14)), (1u << 7) | (1u << 14));
+  MsrResult r = run_msr(false, 0x179);
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, 0x105u);
+  EXPECT_TRUE(run_msr(true, 0x179, 0x105).gp);  // MCG_CAP is read-only
+  r = run_msr(true, 0x17A, 0x4);                 // MCG_STATUS.MCIP
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, 0x4u);
+  EXPECT_TRUE(run_msr(true, 0x17A, 0x8).gp);  // reserved bit
+  r = run_msr(true, 0x17B, ~uint64_t(0));      // MCG_CTL: all enabled
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, ~uint64_t(0));
+  for (uint32_t bank = 0; bank < 5; ++bank) {
+    const uint32_t base = 0x400 + 4 * bank;
+    r = run_msr(true, base, ~uint64_t(0));  // MCi_CTL
+    EXPECT_FALSE(r.gp) << bank;
+    EXPECT_EQ(r.value, ~uint64_t(0)) << bank;
+    r = run_msr(true, base + 1, 0);  // MCi_STATUS: clearing is allowed, no error logged
+    EXPECT_FALSE(r.gp) << bank;
+    EXPECT_EQ(r.value, 0u) << bank;
+    EXPECT_TRUE(run_msr(true, base + 1, uint64_t(1) << 63).gp) << bank;  // writing a 1
+    r = run_msr(false, base + 2);  // MCi_ADDR: no address (ADDRV clear)
+    EXPECT_FALSE(r.gp) << bank;
+    EXPECT_EQ(r.value, 0u) << bank;
+    EXPECT_TRUE(run_msr(true, base + 2, 0x1000).gp) << bank;
+    EXPECT_TRUE(run_msr(false, base + 3).gp) << bank;  // MCi_MISC: not implemented
+    EXPECT_TRUE(run_msr(true, base + 3, 0).gp) << bank;
+  }
+  EXPECT_TRUE(run_msr(false, 0x414).gp);  // there is no sixth bank
+}
+
+TEST(SystemInstr, Cr4MceIsWritable) {
+  Pm p;
+  p.enter(0, kCode0);
+  p.cpu().r[EAX] = CR4_MCE;
+  p.code(kCode0, {0x0F, 0x22, 0xE0, 0xF4});  // mov cr4,eax ; hlt
+  p.run();
+  EXPECT_EQ(p.cpu().cr4, uint32_t(CR4_MCE));
 }
 
 TEST(SystemInstr, WrmsrTscSetsLow32ClearsHigh) {
