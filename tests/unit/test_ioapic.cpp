@@ -215,3 +215,32 @@ TEST(IoApicBoard, PicStillWorksThroughLint0AfterReset) {
 
 }  // namespace
 }  // namespace rz
+
+namespace rz {
+namespace {
+
+TEST(IoApicBoard, SaveAndRestoreKeepsBothApics) {
+  BoardApicRig a;
+  a.set_io(0x10 + 2 * 2, 0x30);
+  a.set_lapic(0x80, 0x10);
+  a.set_lapic(0x3E0, 0xB);
+  a.set_lapic(0x320, 0x20041);
+  a.set_lapic(0x380, 1000);  // periodic, 15 us
+  a.sched.advance_to(5000);
+  Serializer save;
+  a.board.serialize(save);
+  BoardApicRig b;
+  b.sched.advance_to(5000);
+  Serializer load(save.data());
+  b.board.serialize(load);
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ(b.io(0x10 + 2 * 2), 0x30u);
+  EXPECT_EQ(b.lapic(0x80), 0x10u);
+  EXPECT_EQ(b.lapic(0x390), a.lapic(0x390));
+  b.sched.advance_to(15000);
+  ASSERT_TRUE(b.board.intr());  // the timer event was armed again on load
+  EXPECT_EQ(b.board.inta(), 0x41);
+}
+
+}  // namespace
+}  // namespace rz
