@@ -28,7 +28,7 @@ constexpr Feature kFeaturesEdx[] = {
                "(IA32_APIC_BASE[11]; devices/lapic.*), see kCpuidApic"},
     // bit 10 reserved
     {11, true, "SEP: SYSENTER/SYSEXIT (model 3 stepping 3 is past the PPro erratum)"},
-    {12, false, "MTRR: memory-type range registers not implemented"},
+    {12, true, "MTRR: 8 variable and 11 fixed ranges, checked and kept (cpu/mtrr.cpp)"},
     {13, true, "PGE: global pages (CR4.PGE)"},
     {14, true, "MCA: MCG_CAP/STATUS/CTL and 5 MCi banks (cpu/ops_sysregs.cpp)"},
     {15, true, "CMOV: CMOVcc (cpu/ops_move.cpp) and FCMOVcc (cpu/ops_fpu.cpp)"},

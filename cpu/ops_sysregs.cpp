@@ -3,6 +3,7 @@
 // 5.8.7 SYSENTER/SYSEXIT).  Only MSRs that our CPUID reports exist; all others #GP(0).
 #include "cpu/debug.h"
 #include "cpu/descriptor.h"
+#include "cpu/mtrr.h"
 #include "cpu/segments.h"
 #include "cpu/table.h"
 
@@ -231,7 +232,8 @@ void rdmsr(Cpu& c, const Insn&) {
     case kMsrPerfCtr0: v = perf_counter(c, 0); break;
     case kMsrPerfCtr1: v = perf_counter(c, 1); break;
     default:
-      if (!rdmsr_mc(c, c.r[ECX], v)) raise_gp0(c);  // IA32_BIOS_UPDT_TRIG is write-only
+      // IA32_BIOS_UPDT_TRIG is write-only.
+      if (!rdmsr_mc(c, c.r[ECX], v) && !mtrr_rdmsr(c, c.r[ECX], v)) raise_gp0(c);
   }
   c.r[EAX] = uint32_t(v);
   c.r[EDX] = uint32_t(v >> 32);
@@ -278,7 +280,9 @@ void wrmsr(Cpu& c, const Insn&) {
       break;
     }
     default:
-      if (!wrmsr_mc(c, c.r[ECX], (uint64_t(c.r[EDX]) << 32) | lo)) raise_gp0(c);
+      if (!wrmsr_mc(c, c.r[ECX], (uint64_t(c.r[EDX]) << 32) | lo) &&
+          !mtrr_wrmsr(c, c.r[ECX], (uint64_t(c.r[EDX]) << 32) | lo))
+        raise_gp0(c);
   }
 }
 

@@ -99,7 +99,13 @@ struct CpuState {
   uint32_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
   uint64_t bios_sign_id = 0;  // IA32_BIOS_SIGN_ID (8Bh): microcode revision in bits 63:32
   uint64_t apic_base = 0;
+  // Memory-type range registers (cpu/mtrr.h): IA32_MTRR_DEF_TYPE, the variable ranges as
+  // PHYSBASE0, PHYSMASK0, PHYSBASE1, ... and the fixed ranges in MSR order (250h, 258h,
+  // 259h, 268h-26Fh).  Power-on: all 0 (MTRRs disabled).
+  static constexpr unsigned kMtrrVar = 8, kMtrrFix = 11;
   uint64_t mtrr_def_type = 0;
+  uint64_t mtrr_var[2 * kMtrrVar] = {};
+  uint64_t mtrr_fix[kMtrrFix] = {};
   // P6 performance monitoring (SDM vol. 3, "Performance Monitoring for P6 Family"):
   // PerfEvtSel0/1 (186h/187h) and the 40-bit PerfCtr0/1 (C1h/C2h).  A counter's value is
   // perf_ctr plus the events counted since perf_mark (see cpu/ops_sysregs.cpp).

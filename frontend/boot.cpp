@@ -13,7 +13,9 @@
 #include "bios/fw_cfg.h"
 #include "bios/linux_boot.h"
 #include "bios/mptable.h"
+#include "bios/smbios.h"
 #include "cpu/cpuid.h"
+#include "cpu/mtrr.h"
 #include "cpu/segments.h"
 
 namespace rz {
@@ -59,6 +61,20 @@ void setup_acpi_without_firmware(Machine& m) {
   board->pic().slave().set_elcr(uint8_t(board->pic().slave().elcr() | 0x02));
 }
 
+void setup_bios_handoff_state(Machine& m) {
+  mtrr_bios_defaults(m.cpu());
+  if (PcBoard* board = m.board()) {
+    // SMBIOS in the F segment: PAM0 bits 5:4 make 0xF0000-0xFFFFF DRAM, read/write (the
+    // e820 map reserves it).
+    board->pci().config_write(0, I440fx::kPam0, 1, 0x30);
+    install_smbios(m.mem(), build_smbios(pc_smbios_config(m)));
+    // The i8042 command byte SeaBIOS leaves: keyboard interrupt on, set 1 translation on,
+    // mouse port disabled (0x61).
+    board->kbc().write_command(0x60);
+    board->kbc().write_data(0x61);
+  }
+}
+
 void boot_linux_direct(Machine& m, const std::string& kernel, const std::string& initrd,
                        const std::string& cmdline) {
   BzImage img = parse_bzimage(read_file(kernel, "kernel"), kernel);
@@ -66,6 +82,7 @@ void boot_linux_direct(Machine& m, const std::string& kernel, const std::string&
   if (!initrd.empty()) rd = read_file(initrd, "initrd");
   LinuxDirectBoot b = load_linux_direct(m.mem(), img, rd, cmdline, initrd);
   setup_acpi_without_firmware(m);
+  setup_bios_handoff_state(m);
   // The 32-bit boot protocol entry: flat __BOOT_CS/__BOOT_DS from the GDT the loader wrote,
   // paging off, interrupts off, ESI = boot_params, EBP = EDI = EBX = 0.
   Cpu& c = m.cpu();

@@ -17,6 +17,10 @@ void boot_linux_direct(Machine& m, const std::string& kernel, const std::string&
 // power management block at its usual base, DRAM read/write at 0xE0000-0xEFFFF (PAM5/6),
 // the ACPI tables there (bios/acpi.h) and the SCI's IRQ9 level triggered in the ELCR.  Nothing without the board.
 void setup_acpi_without_firmware(Machine& m);
+// The rest of what a PC BIOS leaves for the operating system it starts, for boots without
+// firmware (direct Linux, multiboot): the MTRRs (cpu/mtrr.h), SMBIOS tables at 0xF0000
+// (bios/smbios.h) and the i8042 command byte.
+void setup_bios_handoff_state(Machine& m);
 // Linux boot through the firmware (QEMU's way): kernel, initrd and command line go into
 // fw_cfg, and QEMU's linuxboot_dma.bin option ROM (fw_cfg "genroms/linuxboot_dma.bin"),
 // which SeaBIOS runs, loads and starts them.

@@ -3,6 +3,7 @@
 
 #include "bios/acpi.h"
 #include "bios/pc_firmware.h"
+#include "cpu/cpuid.h"
 #include "frontend/boot.h"
 
 #include <algorithm>
@@ -74,6 +75,10 @@ Machine::Machine(const MachineConfig& cfg)
     publish_pc_fw_cfg(*fw_cfg_, fc);
     // ACPI tables for SeaBIOS to install (QEMU's table-loader interface).
     publish_acpi_fw_cfg(*fw_cfg_, build_acpi_tables(pc_acpi_config(*this)));
+    // SMBIOS structures for SeaBIOS to place (it adds its own type 0, as with QEMU).
+    SmbiosConfig sc = pc_smbios_config(*this);
+    sc.bios_info = false;
+    publish_smbios_fw_cfg(*fw_cfg_, build_smbios(sc));
     // The stdvga decodes the legacy VGA ports and window from power-on, as PCI VGA
     // adapters do; the LFB and ROM BARs appear when the firmware assigns them.
     if (cfg_.vga) {
@@ -114,6 +119,14 @@ AcpiConfig pc_acpi_config(Machine& m) {
   ac.com1 = m.board() && m.board()->com(0);
   ac.com2 = m.board() && m.board()->com(1);
   return ac;
+}
+
+SmbiosConfig pc_smbios_config(Machine& m) {
+  SmbiosConfig sc;
+  sc.ram_bytes = m.mem().ram_size();
+  sc.cpuid_signature = cpuid_query(1).eax;
+  sc.cpuid_features = cpuid_query(1).edx;
+  return sc;
 }
 
 void Machine::load_bios_file(const std::string& path) {

@@ -14,6 +14,7 @@
 #include "cpu/cpu.h"
 #include "devices/bus.h"
 #include "devices/display.h"
+#include "bios/smbios.h"
 #include "devices/pc_board.h"
 #include "devices/scheduler.h"
 #include "devices/vga.h"
@@ -195,5 +196,7 @@ class Machine : public IoBus {
 
 // The ACPI description of a PC machine (RAM size, which COM ports exist).
 AcpiConfig pc_acpi_config(Machine& m);
+// Its SMBIOS description (RAM size, the CPUID signature and features).
+SmbiosConfig pc_smbios_config(Machine& m);
 
 }  // namespace rz

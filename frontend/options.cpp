@@ -521,7 +521,10 @@ void setup_machine(Machine& m, const Options& o) {
         boot_linux_direct(m, k, rd, a);
       });
     } else if (!o.initrd.empty()) throw std::runtime_error(o.kernel + ": -initrd works only with a Linux kernel");
-    else load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
+    else {
+      load_multiboot_kernel(m.cpu(), m.mem(), o.kernel, o.append);
+      if (o.bios.empty()) setup_bios_handoff_state(m);  // (else -bios's ROM stays at F0000)
+    }
   }
   setup_display(m, o.display);
   for (int64_t at : o.text_screen_at) {

@@ -49,6 +49,9 @@ def boot_linux_from_menu(g, what):
     g.expect(b"\n~ # ", 900)  # the shell /init starts on ttyS0 (console=tty0 is last)
     out = g.run("cat /proc/cmdline")
     check("console=ttyS0 console=tty0" in out, f"{what}: kernel command line from the menu", out)
+    out = g.run("dmesg | grep DMI:")
+    check("DMI: ringzero Standard PC (i440FX + PIIX, 1996), BIOS 1.16" in out,
+          f"{what}: SeaBIOS hands over ringzero's SMBIOS tables (fw_cfg) with its own type 0", out)
     out = g.run("rz-disk-test load", 600)
     check("block devices:" in out, f"{what}: storage drivers load", out)
 

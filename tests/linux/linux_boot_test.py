@@ -41,6 +41,8 @@ def boot(g):
     check("Linux version 6.1" in boot, "kernel banner", boot[-2000:])
     check("ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a 16550A" in boot,
           "8250 driver finds a 16550A on COM1", boot[-2000:])
+    check("DMI: ringzero Standard PC (i440FX + PIIX, 1996), BIOS direct boot" in boot,
+          "Linux reads the SMBIOS tables a boot without firmware leaves", boot[:3000])
     return boot
 
 

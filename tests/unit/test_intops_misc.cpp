@@ -272,9 +272,9 @@ TEST(IntopsMisc, CpuidLeaves) {
   EXPECT_EQ(l1.ecx, 0u);
   EXPECT_EQ(l1.edx, cpuid_features_edx());
   const uint32_t on = (1u << 0) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) |
-                      (1u << 7) | (1u << 11) | (1u << 13) | (1u << 14) | (1u << 15) |
+                      (1u << 7) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15) |
                       (1u << 19) | (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26);
-  // FPU DE PSE TSC MSR MCE CX8 SEP PGE MCA CMOV CLFSH MMX FXSR SSE SSE2
+  // FPU DE PSE TSC MSR MCE CX8 SEP MTRR PGE MCA CMOV CLFSH MMX FXSR SSE SSE2
   EXPECT_EQ(l1.edx, on);
   CpuidResult l2 = query(2);
   EXPECT_EQ(l2.eax & 0xFF, 1u);  // one CPUID(2) call gives every descriptor

@@ -272,6 +272,41 @@ TEST(SystemInstr, MachineCheckRegisters) {
   EXPECT_TRUE(run_msr(false, 0x414).gp);  // there is no sixth bank
 }
 
+// P6 MTRRs (SDM vol. 3 11.11): MTRRCAP 508h (8 variable ranges, fixed ranges, WC) is
+// read-only; memory types 2, 3 and 7-FFh and reserved bits are #GP(0); the physical address
+// fields have 36 bits.
+TEST(SystemInstr, MtrrRegisters) {
+  EXPECT_TRUE(cpuid_query(1).edx & (1u << 12));
+  MsrResult r = run_msr(false, 0xFE);
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, 0x508u);
+  EXPECT_TRUE(run_msr(true, 0xFE, 0x508).gp);
+  r = run_msr(true, 0x2FF, 0xC06);  // E, FE, WB
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, 0xC06u);
+  EXPECT_TRUE(run_msr(true, 0x2FF, 0xC02).gp);    // type 2 is reserved
+  EXPECT_TRUE(run_msr(true, 0x2FF, 0xC07).gp);    // type 7 is reserved
+  EXPECT_TRUE(run_msr(true, 0x2FF, 0x1006).gp);   // bit 12 is reserved
+  r = run_msr(true, 0x20E, 0xFE0000000ull | 5);  // PHYSBASE7: WP at 63.5 GiB (36-bit)
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, 0xFE0000005ull);
+  EXPECT_TRUE(run_msr(true, 0x200, 0xE0000003ull).gp);   // type 3 is reserved
+  EXPECT_TRUE(run_msr(true, 0x200, 0xE0000100ull).gp);   // bits 11:8 are reserved
+  EXPECT_TRUE(run_msr(true, 0x200, 0x1000000000ull).gp);  // bit 36: beyond 36 bits
+  r = run_msr(true, 0x201, 0xFE0000800ull);  // PHYSMASK0: 512 MiB, valid
+  EXPECT_FALSE(r.gp);
+  EXPECT_EQ(r.value, 0xFE0000800ull);
+  EXPECT_TRUE(run_msr(true, 0x201, 0xFE0000801ull).gp);  // bits 10:0 are reserved
+  EXPECT_TRUE(run_msr(false, 0x210).gp);                 // no ninth range
+  for (uint32_t msr : {0x250u, 0x258u, 0x259u, 0x268u, 0x26Fu}) {
+    r = run_msr(true, msr, 0x0006050401000605ull);
+    EXPECT_FALSE(r.gp) << std::hex << msr;
+    EXPECT_EQ(r.value, 0x0006050401000605ull) << std::hex << msr;
+    EXPECT_TRUE(run_msr(true, msr, 0x0606060606070606ull).gp) << std::hex << msr;
+  }
+  for (uint32_t msr : {0x251u, 0x25Au, 0x267u, 0x270u}) EXPECT_TRUE(run_msr(false, msr).gp) << msr;
+}
+
 TEST(SystemInstr, Cr4MceIsWritable) {
   Pm p;
   p.enter(0, kCode0);
