@@ -2,6 +2,7 @@
 // table-loader).  See acpi.h; the DSDT is in acpi_dsdt.cpp.
 #include "bios/acpi.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -81,6 +82,46 @@ std::vector<uint8_t> build_fadt(const AcpiConfig& cfg) {
   return f;
 }
 
+// MADT (ACPI 5.2.12), revision 1: the local APIC address with PCAT_COMPAT (an 8259A pair is
+// present), then
+//   - Processor Local APIC: processor UID 0, APIC ID 0, enabled;
+//   - I/O APIC: ID 1 (after the CPU's), FEC00000h, GSI base 0;
+//   - Interrupt Source Overrides: ISA IRQ0 -> GSI 2 (the board wires the PIT to pin 2), and
+//     IRQ 5, 9, 10, 11 level triggered, active high: the SCI (IRQ9) and the IRQs the PCI
+//     interrupt links may use (the DSDT's LNKA-LNKD choices), which QEMU's MADT declares the
+//     same way;
+//   - Local APIC NMI: every processor (UID FFh), LINT1.
+std::vector<uint8_t> build_madt(const AcpiConfig& cfg) {
+  std::vector<uint8_t> e;
+  auto add = [&e](std::initializer_list<uint8_t> bytes) { e.insert(e.end(), bytes); };
+  add({0, 8, 0, 0, 1, 0, 0, 0});  // Processor Local APIC: UID 0, APIC ID 0, enabled
+  std::vector<uint8_t> io(12, 0);
+  io[0] = 1;
+  io[1] = 12;
+  io[2] = cfg.ioapic_id;
+  put(io, 4, 0xFEC00000u, 4);
+  put(io, 8, 0, 4);  // GSI base
+  e.insert(e.end(), io.begin(), io.end());
+  auto override_irq = [&e](uint8_t irq, uint32_t gsi, uint16_t flags) {
+    std::vector<uint8_t> o(10, 0);
+    o[0] = 2;
+    o[1] = 10;
+    o[2] = 0;  // bus: ISA
+    o[3] = irq;
+    put(o, 4, gsi, 4);
+    put(o, 8, flags, 2);
+    e.insert(e.end(), o.begin(), o.end());
+  };
+  override_irq(0, 2, 0);  // polarity and trigger conform to the ISA bus
+  for (uint8_t irq : {5, 9, 10, 11}) override_irq(irq, irq, 0x000D);  // active high, level
+  add({4, 6, 0xFF, 0, 0, 1});  // Local APIC NMI: all processors, flags conform, LINT1
+  std::vector<uint8_t> t = sdt("APIC", uint32_t(44 + e.size()), 1);
+  put(t, 36, 0xFEE00000u, 4);
+  put(t, 40, 1, 4);  // PCAT_COMPAT
+  std::copy(e.begin(), e.end(), t.begin() + 44);
+  return t;
+}
+
 std::vector<uint8_t> build_facs() {
   std::vector<uint8_t> f(64, 0);
   std::memcpy(&f[0], "FACS", 4);
@@ -128,10 +169,14 @@ AcpiTables build_acpi_tables(const AcpiConfig& cfg) {
   t.pointers.push_back({false, t.fadt + 36, 4});
   t.pointers.push_back({false, t.fadt + 40, 4});
   header_checksum(t.fadt);
-  std::vector<uint8_t> rsdt = sdt("RSDT", 36 + 4, 1);
+  t.madt = add(build_madt(cfg), 16);
+  header_checksum(t.madt);
+  std::vector<uint8_t> rsdt = sdt("RSDT", 36 + 8, 1);
   put(rsdt, 36, t.fadt, 4);
+  put(rsdt, 40, t.madt, 4);
   t.rsdt = add(rsdt, 16);
   t.pointers.push_back({false, t.rsdt + 36, 4});
+  t.pointers.push_back({false, t.rsdt + 40, 4});
   header_checksum(t.rsdt);
 
   // RSDP revision 0 (ACPI 1.0 form, 20 bytes): an RSDT, no XSDT.

@@ -1,8 +1,8 @@
 // bios/acpi.h: the ACPI tables of ringzero's PC (ACPI 6.x chapter 5): RSDP (revision 0,
 // pointing at an RSDT), RSDT, FADT (revision 3: the PIIX4 power management blocks, SCI on
 // IRQ9, SMI_CMD 0xB2 with QEMU's ACPI enable/disable values, the reset register 0xCF9 = 6,
-// an i8042 and legacy devices), FACS and a DSDT (bios/acpi_dsdt.cpp).  No MADT (there is
-// no APIC), no HPET.
+// an i8042 and legacy devices), FACS, a DSDT (bios/acpi_dsdt.cpp) and a MADT (local APIC,
+// I/O APIC, the IRQ0 and PCI/SCI interrupt source overrides, LINT1 NMI).  No HPET.
 //
 // The tables are built once as position-independent blobs: pointer fields hold offsets
 // within the "tables" blob, and the blob lists which fields are pointers and which bytes
@@ -28,6 +28,7 @@ struct AcpiConfig {
   uint32_t ram_bytes = 0;      // RAM below 4 GiB: the PCI memory window starts above it
   uint16_t pm_base = 0x600;    // PIIX4 PMBA, where SeaBIOS puts it
   bool com1 = true, com2 = true;
+  uint8_t ioapic_id = 1;       // the I/O APIC's ID in the MADT (the CPU's local APIC is 0)
 };
 
 struct AcpiTables {
@@ -41,11 +42,11 @@ struct AcpiTables {
     uint32_t start, length;  // the bytes that must sum to 0
     uint32_t offset;         // the checksum byte
   };
-  std::vector<uint8_t> tables;  // FACS (64-byte aligned, first), DSDT, FADT, RSDT
+  std::vector<uint8_t> tables;  // FACS (64-byte aligned, first), DSDT, FADT, MADT, RSDT
   std::vector<uint8_t> rsdp;
   std::vector<Pointer> pointers;    // each holds an offset into `tables`
   std::vector<Checksum> checksums;  // to compute after the pointers are linked
-  uint32_t facs = 0, dsdt = 0, fadt = 0, rsdt = 0;  // offsets in `tables`
+  uint32_t facs = 0, dsdt = 0, fadt = 0, madt = 0, rsdt = 0;  // offsets in `tables`
 };
 
 AcpiTables build_acpi_tables(const AcpiConfig& cfg);

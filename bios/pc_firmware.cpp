@@ -17,6 +17,11 @@ void publish_pc_fw_cfg(FwCfg& cfg, const PcFirmwareConfig& pc) {
   cfg.set_u16(FwCfg::kMaxCpus, uint16_t(pc.cpus));
   cfg.set_u16(FwCfg::kBootMenu, pc.boot_menu_timeout_ms ? 1 : 0);
   cfg.set_u16(FwCfg::kNoGraphic, 0);
+  // FW_CFG_IRQ0_OVERRIDE (ARCH_LOCAL + 2, SeaBIOS's "etc/irq0-override"): the PIT reaches
+  // I/O APIC pin 2, not pin 0, so SeaBIOS's MP table routes ISA IRQ0 to INTIN2 (as the
+  // MADT's override says), as on QEMU.
+  constexpr uint16_t kIrq0Override = 0x8002;
+  cfg.set_u32(kIrq0Override, 1);
 
   // "etc/e820" holds RAM and reservations as {u64 address, u64 length, u32 type}.  Like
   // QEMU's pc machine it lists the RAM as one block; SeaBIOS adds the holes it owns

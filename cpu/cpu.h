@@ -38,6 +38,22 @@ class InterruptAck {
   virtual uint8_t acknowledge() = 0;
 };
 
+// The local APIC as the CPU sees it.  The CPU owns IA32_APIC_BASE (MSR 1Bh,
+// CpuState::apic_base); the APIC (a device) is told of every value the MSR takes (WRMSR,
+// RESET) so its register page follows the base.  Cpu::apic == nullptr: no local APIC (the
+// MSR raises #GP and CPUID.1:EDX.APIC reads 0).
+class LocalApicPort {
+ public:
+  virtual ~LocalApicPort() = default;
+  virtual void apic_base_written(uint64_t value) = 0;
+};
+
+// IA32_APIC_BASE: BSP (bit 8), global enable (bit 11), base (bits 35:12); bits 7:0, 10:9
+// and 63:36 (above the P6's 36-bit physical address width) are reserved.  Value after RESET
+// FEE00900h.
+inline constexpr uint64_t kApicBaseBsp = 1u << 8, kApicBaseEnable = 1u << 11,
+                          kApicBaseReserved = ~0xFFFFFF900ull, kApicBaseReset = 0xFEE00900u;
+
 // Privilege classes of the teaching report (see docs/design.md).
 enum class InsnClass : uint8_t { Innocuous, Privileged, IoplSensitive, SensitiveUnprivileged };
 constexpr int kNumInsnClasses = 4;
@@ -62,6 +78,7 @@ class Cpu : public CpuState {
   Mmu* mmu;
   IoBus* io;
   InterruptAck* pic = nullptr;
+  LocalApicPort* apic = nullptr;  // set with attach_apic()
   volatile bool intr_line = false;  // INTR pin, driven by the PIC
   bool nmi_pending = false;
   // FERR# output: with CR0.NE=0 an unmasked x87 exception asserts it when the instruction
@@ -77,6 +94,13 @@ class Cpu : public CpuState {
   bool ignne = false;
   std::jmp_buf* fault_jmp = nullptr;  // where raise_fault() lands (the run loop)
   CpuStats stats;
+
+  // Give the CPU its local APIC (nullptr: none); the MSR takes its RESET value.
+  void attach_apic(LocalApicPort* a) {
+    apic = a;
+    apic_base = a ? kApicBaseReset : 0;
+    if (a) a->apic_base_written(apic_base);
+  }
 
   // Deliver the exception recorded in `exc` (called by the run loop after a longjmp).
   // Handles #DF and triple-fault escalation.

@@ -24,7 +24,8 @@ constexpr Feature kFeaturesEdx[] = {
     {6, false, "PAE: physical address extension not implemented"},
     {7, true, "MCE: CR4.MCE and #MC (no error source raises one)"},
     {8, true, "CX8: CMPXCHG8B (cpu/ops_move.cpp)"},
-    {9, false, "APIC: no local APIC"},
+    {9, false, "APIC: added by the CPUID handler while a local APIC is attached and enabled "
+               "(IA32_APIC_BASE[11]; devices/lapic.*), see kCpuidApic"},
     // bit 10 reserved
     {11, true, "SEP: SYSENTER/SYSEXIT (model 3 stepping 3 is past the PPro erratum)"},
     {12, true, "MTRR: 8 variable and 11 fixed ranges, checked and kept (cpu/mtrr.cpp)"},

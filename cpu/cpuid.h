@@ -21,6 +21,10 @@ constexpr uint32_t kCpuidMaxLeaf = 2;
 // ever loaded, and a processor without a loaded update reports revision 0.
 constexpr uint32_t kMicrocodeRevision = 0;
 
+// CPUID.1:EDX bit 9: set by the CPUID instruction at run time when the CPU has a local APIC
+// that is globally enabled (IA32_APIC_BASE[11]); cpuid_query() never sets it.
+constexpr uint32_t kCpuidApic = 1u << 9;
+
 // CPUID.1:EDX, built from the feature table.
 uint32_t cpuid_features_edx();
 

@@ -23,6 +23,7 @@ constexpr uint32_t kCr4Allowed = CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE 
 // write-only) takes the linear address of an update block; IA32_BIOS_SIGN_ID (8Bh) holds the
 // loaded update's revision in bits 63:32 after CPUID(1).
 constexpr uint32_t kMsrBiosUpdtTrig = 0x79, kMsrBiosSignId = 0x8B;
+constexpr uint32_t kMsrApicBase = 0x1B;
 constexpr uint32_t kMsrTsc = 0x10, kMsrSysenterCs = 0x174, kMsrSysenterEsp = 0x175,
                    kMsrSysenterEip = 0x176;
 constexpr uint32_t kDr6Bd = 1u << 13, kDr7Gd = 1u << 13;
@@ -222,6 +223,10 @@ void rdmsr(Cpu& c, const Insn&) {
     case kMsrSysenterEsp: v = c.sysenter_esp; break;
     case kMsrSysenterEip: v = c.sysenter_eip; break;
     case kMsrBiosSignId: v = c.bios_sign_id; break;
+    case kMsrApicBase:
+      if (!c.apic) raise_gp0(c);
+      v = c.apic_base;
+      break;
     case kMsrPerfEvtSel0: v = c.perf_evtsel[0]; break;
     case kMsrPerfEvtSel1: v = c.perf_evtsel[1]; break;
     case kMsrPerfCtr0: v = perf_counter(c, 0); break;
@@ -250,6 +255,17 @@ void wrmsr(Cpu& c, const Insn&) {
     // its signature and loads it only if they match.  No update applies to ringzero (there is
     // no microcode), so, like a processor rejecting an update, nothing changes and no fault.
     case kMsrBiosUpdtTrig: break;
+    // IA32_APIC_BASE: reserved bits #GP(0).  A P6 APIC (three-wire APIC bus) that has been
+    // globally disabled cannot be enabled again before RESET (SDM vol. 3 10.4.3): bit 11
+    // stays clear.
+    case kMsrApicBase: {
+      uint64_t v = (uint64_t(c.r[EDX]) << 32) | lo;
+      if (!c.apic || (v & kApicBaseReserved)) raise_gp0(c);
+      if (!(c.apic_base & kApicBaseEnable)) v &= ~kApicBaseEnable;
+      c.apic_base = v;
+      c.apic->apic_base_written(v);
+      break;
+    }
     // The selections hold 32 bits.  A counter write sets bits 31:0 and copies bit 31 into
     // bits 39:32 (P6 counters are written 32 bits at a time, sign-extended).
     case kMsrPerfEvtSel0:

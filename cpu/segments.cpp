@@ -96,6 +96,7 @@ void Cpu::reset() {
   mmu->set_cr4(cr4);
   mmu->set_cr3(cr3);
   refresh_all_segments(*this);
+  attach_apic(apic);  // IA32_APIC_BASE back to FEE00900h
 }
 
 }  // namespace rz

@@ -93,6 +93,28 @@ class IrqOrGate {
   std::deque<In> inputs_;  // stable addresses
 };
 
+// One line feeding two receivers: on the PC with an I/O APIC every ISA IRQ reaches both
+// the 8259A pair and an I/O APIC pin.
+class IrqFanout : public IrqSink {
+ public:
+  void set_outputs(IrqSink* a, IrqSink* b) {
+    a_ = a;
+    b_ = b;
+  }
+  void set_level(bool high) override {
+    if (a_) a_->set_level(high);
+    if (b_) b_->set_level(high);
+  }
+  void pulse() override {
+    if (a_) a_->pulse();
+    if (b_) b_->pulse();
+  }
+
+ private:
+  IrqSink* a_ = nullptr;
+  IrqSink* b_ = nullptr;
+};
+
 // A sink that forwards to a function (probes in tests, glue logic in the board).
 class FnIrqSink : public IrqSink {
  public:

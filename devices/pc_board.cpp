@@ -10,10 +10,15 @@ int64_t pc_calendar_seconds(int64_t year, unsigned month, unsigned day, unsigned
 }
 
 PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConfig& cfg)
-    : mem_(mem), pit_(sched), rtc_(sched, cfg.rtc_start_seconds), kbc_(sched), dma_(mem), pci_(bus, mem), host_(mem),
+    : mem_(mem), lapic_(sched, mem), ioapic_(&mem), pit_(sched), rtc_(sched, cfg.rtc_start_seconds), kbc_(sched), dma_(mem), pci_(bus, mem), host_(mem),
       isa_([this](unsigned irq) { return irq == 9 ? irq9_.input(kIrq9Pirq) : irq_input(irq); }),
       pm_(sched, bus) {
-  irq9_.set_output(pic_.input(9));
+  for (unsigned n = 0; n < 16; ++n) isa_irq_[n].set_outputs(pic_.input(n), ioapic_.input(n == 0 ? 2 : n));
+  irq9_.set_output(&isa_irq_[9]);
+  pic_.on_output([this](bool level) { lapic_.lint(0)->set_level(level); });
+  lapic_.set_pic_ack([this] { return pic_.acknowledge(); });
+  ioapic_.set_delivery([this](const ApicMessage& m) { return lapic_.receive(m); });
+  lapic_.on_eoi([this](uint8_t vector) { ioapic_.eoi(vector); });
   pic_.map_ports(bus);
   pit_.map_ports(bus);
   rtc_.map_ports(bus);
@@ -21,25 +26,25 @@ PcBoard::PcBoard(PortBus& bus, Scheduler& sched, PhysMem& mem, const PcBoardConf
   dma_.map_ports(bus);
   fdc_ = std::make_unique<Fdc82077>(sched, &dma_, 2, 0x3F0);
   fdc_->map_ports(bus);
-  fdc_->irq().connect(pic_.input(6));
+  fdc_->irq().connect(&isa_irq_[6]);
   port92_.map_ports(bus);
   post_.map_ports(bus);
 
-  pit_.irq0().connect(pic_.input(0));
-  kbc_.irq1().connect(pic_.input(1));
-  rtc_.irq8().connect(pic_.input(8));
-  kbc_.irq12().connect(pic_.input(12));
+  pit_.irq0().connect(&isa_irq_[0]);
+  kbc_.irq1().connect(&isa_irq_[1]);
+  rtc_.irq8().connect(&isa_irq_[8]);
+  kbc_.irq12().connect(&isa_irq_[12]);
   if (cfg.com1) {
     com1_ = std::make_unique<Uart16550>(sched, 0x3F8);
     com1_->map_ports(bus);
     com1_->set_paced(cfg.serial_paced);
-    com1_->irq().connect(pic_.input(4));
+    com1_->irq().connect(&isa_irq_[4]);
   }
   if (cfg.com2) {
     com2_ = std::make_unique<Uart16550>(sched, 0x2F8);
     com2_->map_ports(bus);
     com2_->set_paced(cfg.serial_paced);
-    com2_->irq().connect(pic_.input(3));
+    com2_->irq().connect(&isa_irq_[3]);
   }
 
   kbc_.on_a20([this](bool) { update_a20(); });
@@ -94,6 +99,7 @@ void PcBoard::complete_reset() {
   if (!pci_reset_pending_) return;
   pci_reset_pending_ = false;
   pci_.reset();
+  ioapic_.reset();  // PCIRST# resets the I/O APIC too
 }
 
 void PcBoard::set_serial_backend(unsigned n, CharBackend* b) {
@@ -122,6 +128,8 @@ void PcBoard::serialize(Serializer& s) {
   pm_.serialize(s);
   s(pci_reset_pending_);
   pic_.serialize(s);
+  ioapic_.serialize(s);
+  lapic_.serialize(s);
   s(a20_);
   if (s.loading()) {
     mem_.set_a20(a20_);

@@ -10,7 +10,13 @@
 //   0xC0000-0xFFFFF) and the PIIX3 ISA bridge at 01.0 (PIRQ A-D -> ISA IRQs, reset
 //   control at 0xCF9: a hard reset there also resets every PCI device), and the PIIX4
 //   power management function at 01.3 (ACPI PM registers and timer; its SCI is wired-ORed
-//   into IRQ9 with the ISA IRQ9 pin and the PIIX3's PIRQ routing; soft off ends the run).
+//   into IRQ9 with the ISA IRQ9 pin and the PIIX3's PIRQ routing; soft off ends the run);
+//   the CPU's local APIC (devices/lapic.h) at FEE00000h and an 82093AA I/O APIC at
+//   FEC00000h: every ISA IRQ n (including the PIIX3's PIRQ routing and the SCI) drives
+//   both the 8259A input n and I/O APIC pin n, except IRQ0, which goes to pin 2 (QEMU's
+//   wiring, described by the MADT's interrupt source override); the PIC's INT output is
+//   the local APIC's LINT0, and the local APIC drives the CPU's INTR and answers INTA
+//   (asking the PIC for ExtINT).
 // The integrator connects intr()/inta() and the reset callback to the CPU, and the
 // frontend feeds keyboard, mouse and serial input through the accessors.
 #pragma once
@@ -26,6 +32,8 @@
 #include "devices/fdc.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
 #include "devices/pci.h"
 #include "devices/piix3.h"
 #include "devices/piix4_pm.h"
@@ -70,9 +78,11 @@ class PcBoard {
   PcBoard& operator=(const PcBoard&) = delete;
 
   // The CPU side.
-  bool intr() const { return pic_.int_output(); }
-  uint8_t inta() { return pic_.acknowledge(); }
-  void on_intr_change(std::function<void(bool)> f) { pic_.on_output(std::move(f)); }
+  bool intr() const { return lapic_.intr(); }
+  uint8_t inta() { return lapic_.acknowledge(); }
+  void on_intr_change(std::function<void(bool)> f) { lapic_.on_intr_change(std::move(f)); }
+  // NMIs from the local APIC (LINT1, IPIs, I/O APIC NMI entries).
+  void on_nmi(std::function<void()> f) { lapic_.on_nmi(std::move(f)); }
   void on_reset(std::function<void()> f) { reset_cb_ = std::move(f); }
   void on_a20(std::function<void(bool)> f) { a20_cb_ = std::move(f); }
   bool a20() const { return a20_; }
@@ -89,9 +99,11 @@ class PcBoard {
   // ISA IRQ n.  Master IR2 carries the cascade, so the bus's IRQ2 pin is wired to IRQ9
   // (slave IR1), as on the PC/AT.
   IrqSink* irq_input(unsigned irq) {
-    return irq == 2 || irq == 9 ? irq9_.input(kIrq9Isa) : pic_.input(irq);
+    return irq == 2 || irq == 9 ? irq9_.input(kIrq9Isa) : &isa_irq_[irq & 15];
   }
   DualPic& pic() { return pic_; }
+  LocalApic& lapic() { return lapic_; }
+  IoApic& ioapic() { return ioapic_; }
   Pit& pit() { return pit_; }
   Rtc& rtc() { return rtc_; }
   I8042& kbc() { return kbc_; }
@@ -128,6 +140,9 @@ class PcBoard {
 
   PhysMem& mem_;
   DualPic pic_;
+  LocalApic lapic_;
+  IoApic ioapic_;
+  std::array<IrqFanout, 16> isa_irq_;  // ISA IRQ n -> PIC input n and an I/O APIC pin
   IrqOrGate irq9_;
   Pit pit_;
   Rtc rtc_;

@@ -12,7 +12,9 @@
 #include "bios/acpi.h"
 #include "bios/fw_cfg.h"
 #include "bios/linux_boot.h"
+#include "bios/mptable.h"
 #include "bios/smbios.h"
+#include "cpu/cpuid.h"
 #include "cpu/mtrr.h"
 #include "cpu/segments.h"
 
@@ -49,6 +51,12 @@ void setup_acpi_without_firmware(Machine& m) {
   board->pci().config_write(0, I440fx::kPam0 + 5, 1, 0x33);
   board->pci().config_write(0, I440fx::kPam0 + 6, 1, 0x33);
   install_acpi_tables(m.mem(), build_acpi_tables(ac), kAcpiDirectBase);
+  // An MP table for an OS without ACPI (Linux acpi=off), as SeaBIOS writes one.
+  MpTableConfig mp;
+  mp.cpu_signature = kCpuidSignature;
+  mp.cpu_features = cpuid_features_edx() | kCpuidApic;
+  mp.ioapic_id = ac.ioapic_id;
+  install_mp_table(m.mem(), mp);
   // The SCI (IRQ9) is level triggered: firmware sets its ELCR bit (port 0x4D1 bit 1).
   board->pic().slave().set_elcr(uint8_t(board->pic().slave().elcr() | 0x02));
 }

@@ -30,6 +30,18 @@ Machine::Machine(const MachineConfig& cfg)
     ack_.board = board_.get();
     cpu_.pic = &ack_;
     board_->on_intr_change([this](bool level) { cpu_.intr_line = level; });
+    board_->on_nmi([this] { cpu_.nmi_pending = true; });
+    // The CPU's local APIC: the MSR side, and the virtual time of its register accesses (the
+    // timer's current count is read at the instruction's moment; a timer armed sooner than
+    // the slice's end ends the slice).  Unlike a port access, an APIC access costs no time.
+    apic_port_.lapic = &board_->lapic();
+    cpu_.attach_apic(&apic_port_);
+    board_->lapic().set_access_hooks(
+        [this] {
+          const int64_t t = int64_t(cpu_.virtual_ns());
+          if (t > sched_.now()) sched_.advance_to(t);
+        },
+        [this] { recheck_slice(); });
     // FERR# from the x87 (CR0.NE=0) is IRQ13, as PCs wire it (SDM vol. 1 appendix D): a
     // write to port F0h while FERR# is asserted drops IRQ13 and asserts IGNNE#, which stays
     // asserted until FERR# goes away.
@@ -90,7 +102,10 @@ void Machine::request_reset() {
 }
 
 void Machine::reset_cpu() {
-  if (board_) board_->complete_reset();
+  if (board_) {
+    board_->complete_reset();
+    board_->lapic().reset();  // RESET: the APIC's registers; cpu_.reset() sets its base MSR
+  }
   cpu_.reset();
   engine_.flush();
   if (reset_hook_) reset_hook_();

@@ -166,6 +166,11 @@ class Machine : public IoBus {
     PcBoard* board = nullptr;
     uint8_t acknowledge() override { return board->inta(); }
   } ack_;
+  // IA32_APIC_BASE writes reach the board's local APIC.
+  struct ApicPort : LocalApicPort {
+    LocalApic* lapic = nullptr;
+    void apic_base_written(uint64_t v) override { lapic->set_base_msr(v); }
+  } apic_port_;
   std::function<bool()> poll_hook_;
   std::function<void()> reset_hook_;
   std::vector<std::shared_ptr<void>> owned_;

@@ -122,8 +122,45 @@ TEST(AcpiTables, DirectBootTablesAreFoundAndLinkedLikeAnOsDoes) {
   auto rsdp = in.bytes(found, 20);
   EXPECT_EQ(rsdp[15], 0);  // revision 0: RSDT only
   auto rsdt = in.table(uint32_t(le(&rsdp[16], 4)), "RSDT");
-  ASSERT_EQ(rsdt.size(), 40u);  // one entry: the FADT
+  ASSERT_EQ(rsdt.size(), 44u);  // two entries: the FADT and the MADT
   auto fadt = in.table(uint32_t(le(&rsdt[36], 4)), "FACP");
+  auto madt = in.table(uint32_t(le(&rsdt[40], 4)), "APIC");
+  EXPECT_EQ(le(&madt[36], 4), 0xFEE00000u);  // local APIC address
+  EXPECT_EQ(le(&madt[40], 4), 1u);           // PCAT_COMPAT
+  // Walk the entries as Linux's acpi_table_parse_madt does.
+  std::map<int, int> kinds;
+  bool irq0_to_2 = false, sci_level_high = false;
+  for (size_t at = 44; at < madt.size();) {
+    const uint8_t type = madt[at], len = madt[at + 1];
+    ASSERT_GE(len, 2);
+    ASSERT_LE(at + len, madt.size());
+    ++kinds[type];
+    if (type == 0) {
+      EXPECT_EQ(len, 8);
+      EXPECT_EQ(madt[at + 3], 0);             // APIC ID 0
+      EXPECT_EQ(le(&madt[at + 4], 4), 1u);    // enabled
+    } else if (type == 1) {
+      EXPECT_EQ(len, 12);
+      EXPECT_EQ(madt[at + 2], 1);             // I/O APIC ID after the CPU's
+      EXPECT_EQ(le(&madt[at + 4], 4), 0xFEC00000u);
+      EXPECT_EQ(le(&madt[at + 8], 4), 0u);    // GSI base
+    } else if (type == 2) {
+      EXPECT_EQ(len, 10);
+      if (madt[at + 3] == 0) irq0_to_2 = le(&madt[at + 4], 4) == 2 && le(&madt[at + 8], 2) == 0;
+      if (madt[at + 3] == 9) sci_level_high = le(&madt[at + 4], 4) == 9 && le(&madt[at + 8], 2) == 0xD;
+    } else if (type == 4) {
+      EXPECT_EQ(len, 6);
+      EXPECT_EQ(madt[at + 2], 0xFF);          // all processors
+      EXPECT_EQ(madt[at + 5], 1);             // LINT1
+    }
+    at += len;
+  }
+  EXPECT_EQ(kinds[0], 1);
+  EXPECT_EQ(kinds[1], 1);
+  EXPECT_EQ(kinds[2], 5);  // IRQ0, 5, 9, 10, 11
+  EXPECT_EQ(kinds[4], 1);
+  EXPECT_TRUE(irq0_to_2);
+  EXPECT_TRUE(sci_level_high);
   ASSERT_EQ(fadt.size(), 244u);
   EXPECT_EQ(fadt[8], 3);
   EXPECT_EQ(le(&fadt[46], 2), 9u);          // SCI_INT
@@ -289,6 +326,10 @@ TEST(AcpiTables, TableLoaderScriptLinksLikeSeaBios) {
   const uint8_t* fadt = at(uint32_t(le(rsdt + 36, 4)));
   EXPECT_EQ(std::memcmp(fadt, "FACP", 4), 0);
   EXPECT_EQ(sum(fadt, le(fadt + 4, 4)), 0);
+  ASSERT_EQ(le(rsdt + 4, 4), 44u);
+  const uint8_t* madt = at(uint32_t(le(rsdt + 40, 4)));  // the MADT is linked too
+  EXPECT_EQ(std::memcmp(madt, "APIC", 4), 0);
+  EXPECT_EQ(sum(madt, le(madt + 4, 4)), 0);
   const uint8_t* dsdt = at(uint32_t(le(fadt + 40, 4)));
   EXPECT_EQ(std::memcmp(dsdt, "DSDT", 4), 0);
   EXPECT_EQ(sum(dsdt, le(dsdt + 4, 4)), 0);
