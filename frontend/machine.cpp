@@ -126,6 +126,8 @@ SmbiosConfig pc_smbios_config(Machine& m) {
   sc.ram_bytes = m.mem().ram_size();
   sc.cpuid_signature = cpuid_query(1).eax;
   sc.cpuid_features = cpuid_query(1).edx;
+  // As the CPUID instruction reports it: the APIC flag while the local APIC is enabled.
+  if (m.cpu().apic && (m.cpu().apic_base & kApicBaseEnable)) sc.cpuid_features |= kCpuidApic;
   return sc;
 }
 

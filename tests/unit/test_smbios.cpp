@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "bios/smbios.h"
+#include "cpu/cpuid.h"
+#include "frontend/machine.h"
 
 namespace rz {
 namespace {
@@ -131,6 +133,20 @@ TEST(Smbios, FirmwareCopyHasNoBiosInformation) {
   EXPECT_EQ(size_t(t.entry[0x16] | t.entry[0x17] << 8), t.table.size());
   EXPECT_EQ(t.entry[0x1C] | t.entry[0x1D] << 8, 8);
   EXPECT_EQ(t.table[0], 1) << "the first structure is the system, not the BIOS";
+}
+
+// The processor ID in type 4 is what CPUID(1) returns on this machine, APIC flag included
+// (it is set while the local APIC is enabled, not in the static feature table).
+TEST(Smbios, ProcessorIdMatchesCpuidOfThePcMachine) {
+  MachineConfig mc;
+  mc.pc = true;
+  mc.vga = false;
+  mc.ram_mb = 8;
+  Machine m(mc);
+  const SmbiosConfig sc = pc_smbios_config(m);
+  EXPECT_EQ(sc.cpuid_signature, cpuid_query(1).eax);
+  EXPECT_EQ(sc.cpuid_features, cpuid_query(1).edx | kCpuidApic);
+  EXPECT_EQ(sc.ram_bytes, 8u << 20);
 }
 
 TEST(Smbios, MemorySizeFollowsTheMachine) {
