@@ -1,14 +1,55 @@
 // mmu/phys.cpp: physical address space resolution (RAM, ROM, shadow RAM, MMIO, A20).
 #include "mmu/phys.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace rz {
 
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+#else
+constexpr bool kAsan = false;
+#endif
+
+// Inaccessible host pages on both sides of guest RAM: a host access that strays past either
+// end faults at once instead of reaching other host memory.
+constexpr size_t kGuard = 64 * 1024;
+
+uint8_t* map_ram(size_t bytes) {
+  // Under AddressSanitizer a heap array instead, so its redzones and reports cover it.
+  if (kAsan) return new uint8_t[bytes]();
+  void* p = mmap(nullptr, bytes + 2 * kGuard, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED || mprotect(static_cast<uint8_t*>(p) + kGuard, bytes, PROT_READ | PROT_WRITE) != 0)
+    throw std::runtime_error("cannot allocate " + std::to_string(bytes >> 20) +
+                             " MiB of guest RAM: " + std::strerror(errno));
+  return static_cast<uint8_t*>(p) + kGuard;
+}
+
+}  // namespace
+
+void PhysMem::RamUnmap::operator()(uint8_t* p) const {
+  if (kAsan) delete[] p;
+  else munmap(p - kGuard, bytes + 2 * kGuard);
+}
+
 PhysMem::PhysMem(uint32_t ram_bytes)
-    : ram_size_(ram_bytes & ~0xFFFu), ram_(new uint8_t[ram_size_ ? ram_size_ : 4096]()) {
+    : ram_size_(ram_bytes & ~0xFFFu),
+      ram_(map_ram(ram_size_ ? ram_size_ : 4096), RamUnmap{ram_size_ ? ram_size_ : 4096}) {
   code_chunks_.assign(ram_size_ >> 12, 0);
 }
 

@@ -115,7 +115,14 @@ class PhysMem {
   void changed();
 
   uint32_t ram_size_;
-  std::unique_ptr<uint8_t[]> ram_;
+  // Guest RAM: one anonymous mapping between two inaccessible guard areas, zero-filled by
+  // the host kernel page by page as the guest first touches it, so the host's resident
+  // memory follows what the guest uses (a heap array under AddressSanitizer).
+  struct RamUnmap {
+    size_t bytes;
+    void operator()(uint8_t* p) const;
+  };
+  std::unique_ptr<uint8_t[], RamUnmap> ram_;
   std::vector<Region> regions_;
   std::vector<Shadow> shadows_;
   std::vector<uint64_t> code_chunks_;
