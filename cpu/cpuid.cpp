@@ -4,6 +4,8 @@
 // its implementation lands is a one-line change.
 #include "cpu/cpuid.h"
 
+#include "cpu/cpu.h"
+
 namespace rz {
 
 namespace {
@@ -69,6 +71,14 @@ CpuidResult cpuid_query(uint32_t leaf) {
     case 1: return {kCpuidSignature, 4u << 8, 0, features_edx()};
     default: return kLeaf2;  // leaf 2, and every leaf beyond the highest basic one
   }
+}
+
+CpuidResult cpuid_of(const Cpu& c, uint32_t leaf) {
+  CpuidResult r = cpuid_query(leaf);
+  // CPUID.1:EDX.APIC (bit 9): a local APIC is attached and globally enabled (P6: the flag
+  // follows IA32_APIC_BASE[11]).
+  if (leaf == 1 && c.apic && (c.apic_base & kApicBaseEnable)) r.edx |= kCpuidApic;
+  return r;
 }
 
 }  // namespace rz

@@ -33,4 +33,9 @@ uint32_t cpuid_features_edx();
 // the highest basic leaf, as the SDM says P6-family processors do.
 CpuidResult cpuid_query(uint32_t leaf);
 
+class Cpu;
+// What the CPUID instruction returns on `c`: cpuid_query() plus the flags that depend on the
+// CPU's state (the APIC flag).  Firmware tables describing the processor use this too.
+CpuidResult cpuid_of(const Cpu& c, uint32_t leaf);
+
 }  // namespace rz

@@ -103,10 +103,7 @@ void ud2(Cpu& c, const Insn&) { raise_ud(c); }
 
 void cpuid(Cpu& c, const Insn&) {
   const uint32_t leaf = c.r[EAX];
-  CpuidResult r = cpuid_query(leaf);
-  // CPUID.1:EDX.APIC (bit 9): a local APIC is attached and globally enabled (P6: the flag
-  // follows IA32_APIC_BASE[11]).
-  if (leaf == 1 && c.apic && (c.apic_base & kApicBaseEnable)) r.edx |= kCpuidApic;
+  const CpuidResult r = cpuid_of(c, leaf);
   c.r[EAX] = r.eax;
   c.r[EBX] = r.ebx;
   c.r[ECX] = r.ecx;

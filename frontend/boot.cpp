@@ -54,7 +54,7 @@ void setup_acpi_without_firmware(Machine& m) {
   // An MP table for an OS without ACPI (Linux acpi=off), as SeaBIOS writes one.
   MpTableConfig mp;
   mp.cpu_signature = kCpuidSignature;
-  mp.cpu_features = cpuid_features_edx() | kCpuidApic;
+  mp.cpu_features = cpuid_of(m.cpu(), 1).edx;
   mp.ioapic_id = ac.ioapic_id;
   install_mp_table(m.mem(), mp);
   // The SCI (IRQ9) is level triggered: firmware sets its ELCR bit (port 0x4D1 bit 1).

@@ -124,10 +124,9 @@ AcpiConfig pc_acpi_config(Machine& m) {
 SmbiosConfig pc_smbios_config(Machine& m) {
   SmbiosConfig sc;
   sc.ram_bytes = m.mem().ram_size();
-  sc.cpuid_signature = cpuid_query(1).eax;
-  sc.cpuid_features = cpuid_query(1).edx;
-  // As the CPUID instruction reports it: the APIC flag while the local APIC is enabled.
-  if (m.cpu().apic && (m.cpu().apic_base & kApicBaseEnable)) sc.cpuid_features |= kCpuidApic;
+  const CpuidResult id = cpuid_of(m.cpu(), 1);  // as the CPUID instruction reports it
+  sc.cpuid_signature = id.eax;
+  sc.cpuid_features = id.edx;
   return sc;
 }
 
